@@ -1,0 +1,272 @@
+"""Geoparser: find the place names in a text and resolve each to one gazetteer record.
+
+Pure over (text, gazetteer). Recognition scans capitalised runs of words and looks each sub-span up in
+the index (longest first); words that are people, titles, organisations or common nouns are filtered
+out. Resolution ranks the candidates of each mention with the text's context: the qualifier after it
+("Kandahar province" / "Kandahar city"), a country adjective before it ("the Qatari capital Doha"), the
+admin-1 units named in the same sentence ("Arghandab district of Kandahar province") and the country
+focus of the whole document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .index import Gazetteer
+from .normalize import normalize
+from .records import ADMIN1, ADMIN2, COUNTRY, PLACE, Candidate, Place
+from .words import (
+    CONNECTORS,
+    DEMONYMS,
+    FUNCTION_WORDS,
+    NOT_PLACES,
+    QUALIFIERS_ADMIN1,
+    QUALIFIERS_ADMIN2,
+    QUALIFIERS_PLACE,
+    TITLES,
+)
+
+_TOKEN = re.compile(r"[^\W_](?:[\w'’‘ʻ.]*[^\W_])?", re.UNICODE)
+_POSSESSIVE = ("'s", "’s")
+_PERSON_VERBS = {"said", "says", "told", "added", "quoted", "stated", "tweeted", "wrote", "warned", "urged"}
+MAX_SPAN = 5
+MIN_SCORE = 0.45
+# how much context moves a candidate's score
+FOCUS_WEIGHT = 0.25
+ADMIN1_NEARBY_WEIGHT = 0.3
+QUALIFIER_WEIGHT = 0.45
+DEMONYM_WEIGHT = 0.4
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place name found in a text."""
+
+    start: int
+    end: int
+    name: str  # as written
+    place: Place | None  # the chosen record, None when nothing fits
+    score: float
+    qualifier: str = ""  # "admin1", "admin2" or "place" when a word after the name says so
+    alternatives: tuple[Candidate, ...] = field(default=(), repr=False)  # runners-up, best first
+
+    def as_dict(self) -> dict:
+        p = self.place
+        return {
+            "start": self.start,
+            "end": self.end,
+            "name": self.name,
+            "place_id": p.place_id if p else None,
+            "location": p.name if p else None,
+            "lat": p.lat if p else None,
+            "lon": p.lon if p else None,
+            "country_code": p.country_code if p else None,
+            "admin1": p.admin1 if p else None,
+            "kind": p.kind if p else None,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    text: str
+    low: str
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        t, end = m.group(0), m.end()
+        if t.endswith(_POSSESSIVE) and len(t) > 2:  # "Helmand's police chief"
+            t, end = t[:-2], end - 2
+        out.append(_Token(m.start(), end, t, t.lower()))
+    return out
+
+
+def _word_after(tokens: list[_Token], j: int) -> str:
+    return tokens[j + 1].low if j + 1 < len(tokens) else ""
+
+
+def _words_before(tokens: list[_Token], i: int, n: int) -> list[str]:
+    return [t.low for t in tokens[max(0, i - n):i]]
+
+
+class Geoparser:
+    """Finds and resolves place mentions. One instance per gazetteer; thread-safe for reading."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gz = gazetteer or Gazetteer.default()
+
+    # -- recognition ----------------------------------------------------------------------------
+    def _is_candidate_span(self, toks: list[_Token]) -> bool:
+        first, last = toks[0], toks[-1]
+        if not first.cap or not last.cap or last.low in CONNECTORS:
+            return False
+        if len(toks) == 1:
+            return first.low not in NOT_PLACES and first.low.strip(".") not in NOT_PLACES
+        return first.low not in FUNCTION_WORDS and not all(t.low in NOT_PLACES or t.low in CONNECTORS for t in toks)
+
+    def recognise(self, text: str) -> list[tuple[int, int, list[_Token], int, int]]:
+        """Spans that name a record in the index: (start, end, tokens, i, j)."""
+        tokens = _tokens(text)
+        persons: set[str] = set()
+        spans = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            t = tokens[i]
+            if not t.cap:
+                i += 1
+                continue
+            # a capitalised run after a title is a person: remember its words for later mentions
+            if i > 0 and tokens[i - 1].low.rstrip(".") in TITLES and t.low not in NOT_PLACES:
+                j = i
+                while j < n and text[tokens[j - 1].end:tokens[j].start] in (" ", "-") and (
+                    tokens[j].cap or (tokens[j].low in CONNECTORS and text[tokens[j].end:tokens[j].end + 1] == "-")
+                ):
+                    persons.add(tokens[j].low)
+                    j += 1
+                i = j
+                continue
+            found = None
+            for j in range(min(n, i + MAX_SPAN) - 1, i - 1, -1):
+                toks = tokens[i:j + 1]
+                gap = text[toks[0].start:toks[-1].end]
+                if any(c in gap for c in ",;:()\n\"“”") or not self._is_candidate_span(toks):
+                    continue
+                name = gap.rstrip(".")
+                if self.gz.has_name(name):
+                    found = (toks[0].start, toks[0].start + len(name), toks, i, j)
+                    break
+            if found is None:
+                i += 1
+                continue
+            s, e, toks, i0, j0 = found
+            if self._is_person_or_org(text, tokens, i0, j0, persons):
+                i = j0 + 1
+                continue
+            spans.append(found)
+            i = j0 + 1
+        return spans
+
+    def _is_person_or_org(self, text: str, tokens: list[_Token], i: int, j: int, persons: set[str]) -> bool:
+        span = tokens[i:j + 1]
+        if len(span) == 1 and span[0].low in persons:
+            return True
+        prev = tokens[i - 1] if i > 0 else None
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+        joined = lambda a, b: text[a.end:b.start] in (" ", "-")  # noqa: E731
+        # part of a longer proper name: "Scott Miller", "Zabihullah Mujahid" (unknown capitalised neighbours)
+        if prev and prev.cap and joined(prev, span[0]) and prev.low not in NOT_PLACES and prev.low not in DEMONYMS \
+                and not self._sentence_start(text, prev.start) and not self.gz.has_name(prev.text):
+            return True
+        if nxt and nxt.cap and joined(span[-1], nxt) and nxt.low not in NOT_PLACES \
+                and nxt.low not in QUALIFIERS_ADMIN1 | QUALIFIERS_ADMIN2 | QUALIFIERS_PLACE \
+                and not self.gz.has_name(nxt.text):
+            return True
+        # "Leggett said": a single unknown-ish word followed by a speech verb
+        if nxt and nxt.low in _PERSON_VERBS and len(span) == 1:
+            best = self.gz.search(span[0].text, limit=1, fuzzy=False)
+            if best and best[0].place.kind == PLACE and best[0].place.population < 100_000:
+                return True
+        return False
+
+    @staticmethod
+    def _sentence_start(text: str, pos: int) -> bool:
+        before = text[:pos].rstrip()
+        return not before or before[-1] in ".!?\n\"“"
+
+    # -- resolution ---------------------------------------------------------------------------
+    def parse(self, text: str, country_hint: str | None = None) -> list[Mention]:
+        """All place mentions in ``text`` with their chosen records, in text order."""
+        tokens = _tokens(text)
+        spans = self.recognise(text)
+        prepared = []
+        for s, e, toks, i, j in spans:
+            name = text[s:e]
+            cands = self.gz.search(name, limit=30, fuzzy=False)
+            if not cands:
+                continue
+            after = _word_after(tokens, j)
+            qualifier = (
+                ADMIN1 if after in QUALIFIERS_ADMIN1 else ADMIN2 if after in QUALIFIERS_ADMIN2
+                else PLACE if after in QUALIFIERS_PLACE else ""
+            )
+            before = _words_before(tokens, i, 3)
+            demonym = next((DEMONYMS[w] for w in reversed(before) if w in DEMONYMS), None)
+            prepared.append((s, e, name, cands, qualifier, demonym))
+
+        # document focus: countries of the best reading of each mention, and countries named outright
+        focus: Counter[str] = Counter()
+        if country_hint:
+            focus[country_hint.upper()] += 3
+        for _s, _e, _n, cands, _q, demonym in prepared:
+            focus[cands[0].place.country_code] += 1 if cands[0].place.kind != COUNTRY else 2
+            if demonym:
+                focus[demonym] += 1
+        total = sum(focus.values()) or 1
+
+        sentences = _sentence_bounds(text)
+        admin1_in_sentence: dict[int, set[tuple[str, str]]] = {}
+        for s, _e, _n, cands, qualifier, _d in prepared:
+            for c in cands:
+                if c.place.kind == ADMIN1 and (qualifier == ADMIN1 or c is cands[0]):
+                    admin1_in_sentence.setdefault(_which(sentences, s), set()).add(
+                        (c.place.country_code, c.place.admin1_code)
+                    )
+
+        out = []
+        for s, e, name, cands, qualifier, demonym in prepared:
+            near = admin1_in_sentence.get(_which(sentences, s), set())
+            scored = []
+            for c in cands:
+                p = c.place
+                sc = c.score + FOCUS_WEIGHT * focus.get(p.country_code, 0) / total
+                if qualifier and p.kind == qualifier:
+                    sc += QUALIFIER_WEIGHT
+                elif qualifier == ADMIN2 and p.kind == PLACE:
+                    sc += QUALIFIER_WEIGHT / 2  # districts are usually named after their main town
+                if demonym and p.country_code == demonym:
+                    sc += DEMONYM_WEIGHT
+                if p.kind != ADMIN1 and (p.country_code, p.admin1_code) in near:
+                    sc += ADMIN1_NEARBY_WEIGHT
+                scored.append(Candidate(p, sc, c.matched))
+            scored.sort(key=lambda c: (-c.score, -c.place.population, c.place.place_id))
+            best = scored[0]
+            place = best.place if best.score >= MIN_SCORE else None
+            out.append(Mention(s, e, name, place, min(1.0, best.score), qualifier, tuple(scored[1:6])))
+        return out
+
+
+_SENT_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n\s*\n")
+
+
+def _sentence_bounds(text: str) -> list[int]:
+    return [0] + [m.end() for m in _SENT_END.finditer(text)]
+
+
+def _which(bounds: list[int], pos: int) -> int:
+    lo, hi = 0, len(bounds) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if bounds[mid] <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def geoparse(text: str, gazetteer: Gazetteer | None = None, country_hint: str | None = None) -> list[Mention]:
+    """Place mentions in a text (see :class:`Geoparser`)."""
+    return Geoparser(gazetteer).parse(text, country_hint=country_hint)
+
+
+__all__ = ["Geoparser", "Mention", "geoparse", "normalize"]

@@ -1,0 +1,45 @@
+"""incident-mapper: conflict reports to maps.
+
+    >>> import mapper
+    >>> reports = mapper.read_reports(["examples/"])
+    >>> events = mapper.extract_events(reports)          # GeoDataFrame, EPSG:4326
+    >>> m = mapper.make_map(events, title="My map")      # folium.Map
+    >>> mapper.save_map(m, "outputs/map.html")
+    >>> mapper.to_file(events, "outputs/events.geojson")
+
+Names are imported lazily so that ``import mapper.errors`` (and the gazetteer) start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_API = {
+    "read_reports": "mapper.reports",
+    "read_report": "mapper.reports",
+    "parse_report": "mapper.reports",
+    "Report": "mapper.reports",
+    "extract": "mapper.extract",
+    "extract_events": "mapper.pipeline",
+    "events_from_files": "mapper.pipeline",
+    "to_geodataframe": "mapper.frame",
+    "make_map": "mapper.maps",
+    "save_map": "mapper.maps",
+    "map_html": "mapper.maps",
+    "to_file": "mapper.export",
+    "MapperError": "mapper.errors",
+    "InputError": "mapper.errors",
+    "GazetteerError": "mapper.errors",
+    "ExportError": "mapper.errors",
+    "FIELDS": "mapper.schema",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'mapper' has no attribute {name!r}")

@@ -1,0 +1,40 @@
+"""Atomic writes: every output goes to a temporary file beside its target and is moved into place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import ExportError
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder (same suffix); on success it replaces the target.
+    On any error the temporary file is removed and the previous target is left as it was."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+        os.close(fd)
+        os.unlink(tmp)  # writers such as GDAL want to create the file themselves
+    except OSError as e:
+        raise ExportError(f"{target}: cannot write ({e.strerror})") from None
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except OSError as e:
+        raise ExportError(f"{target}: cannot write ({e.strerror or e})") from None
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text(target: str | Path, text: str) -> Path:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(target)

@@ -1,0 +1,213 @@
+"""The ``mapper`` command: a thin shell over the library (parse options, call, print)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from .errors import InputError, MapperError
+
+INTERNAL_ERROR = 70
+
+
+class _Group(click.Group):
+    """Turns every MapperError into one line on stderr and its exit code; tracebacks only with --verbose."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except MapperError as e:
+            if ctx.obj and ctx.obj.get("verbose"):
+                traceback.print_exc()
+            click.echo(f"mapper: error: {e}", err=True)
+            ctx.exit(e.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("mapper: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as e:  # a bug of ours: still one line, never a traceback by default
+            if ctx.obj and ctx.obj.get("verbose"):
+                traceback.print_exc()
+            click.echo(f"mapper: internal error: {type(e).__name__}: {e} (run with --verbose for details)", err=True)
+            ctx.exit(INTERNAL_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of errors.")
+@click.version_option(package_name="incident-mapper")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
+    """incident-mapper: conflict reports and event tables to maps and GIS files, offline."""
+    ctx.obj = {"verbose": verbose}
+
+
+def _household(size: float | None, table: str | None) -> dict[str, float] | None:
+    from .households import HOUSEHOLD_SIZE, read_household_table
+
+    t = read_household_table(table) if table else None
+    if size is not None:
+        if size <= 0:
+            raise InputError("--household-size must be a positive number")
+        t = {"*": size} | {k: size for k in (t or HOUSEHOLD_SIZE)}
+    return t
+
+
+_date_option = click.option("--date", "date", metavar="YYYY-MM-DD",
+                            help="Report date for reports that carry none in their text.")
+_household_options = [
+    click.option("--household-size", type=float, default=None,
+                 help="People per family for every country (default: the built-in per-country table)."),
+    click.option("--household-table", type=click.Path(dir_okay=False), default=None,
+                 help="CSV country_code,household_size overriding the built-in table."),
+]
+
+
+def _with_household(f):
+    for opt in reversed(_household_options):
+        f = opt(f)
+    return f
+
+
+@main.command("map")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out-dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for map.html and events.geojson.")
+@click.option("--title", default="Incident map", show_default=True, help="Map title.")
+@click.option("--layers", default=None, help="Comma-separated categories to draw (default: all).")
+@click.option("--no-cluster", is_flag=True, help="Do not cluster markers.")
+@click.option("--cdn", is_flag=True, help="Load Leaflet from CDNs instead of embedding it (smaller page).")
+@_date_option
+@_with_household
+def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, date, household_size, household_table):
+    """Read reports (files or folders) and write OUT_DIR/map.html and OUT_DIR/events.geojson."""
+    from .export import to_file
+    from .maps import make_map, map_html
+    from .atomic import write_text
+    from .pipeline import events_from_files
+    from .schema import CATEGORIES
+
+    wanted = [s.strip() for s in layers.split(",")] if layers else None
+    if wanted:
+        bad = [w for w in wanted if w not in CATEGORIES]
+        if bad:
+            raise InputError(f"--layers: unknown categories {', '.join(bad)} (choose from {', '.join(CATEGORIES)})")
+    events = events_from_files(list(inputs), date=date, household_table=_household(household_size, household_table))
+    page = map_html(make_map(events, title=title, cluster=not no_cluster, layers=wanted), cdn=cdn)
+    out = Path(out_dir)
+    to_file(events, out / "events.geojson")
+    write_text(out / "map.html", page)
+    click.echo(f"{len(events)} events -> {out / 'map.html'}, {out / 'events.geojson'}")
+
+
+@main.command("extract")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="GeoJSON file to write.")
+@_date_option
+@_with_household
+def extract_cmd(inputs, output, date, household_size, household_table):
+    """Read reports and write their events as GeoJSON (RFC 7946)."""
+    from .export import to_file
+    from .pipeline import events_from_files
+
+    events = events_from_files(list(inputs), date=date, household_table=_household(household_size, household_table))
+    to_file(events, output)
+    click.echo(f"{len(events)} events -> {output}")
+
+
+@main.command("geocode")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--country", "-c", default=None, help="ISO 3166 alpha-2 code(s), comma-separated.")
+@click.option("--all", "show_all", is_flag=True, help="Show every candidate, not only the best five.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def geocode_cmd(names, country, show_all, as_json):
+    """Look place names up in the offline gazetteer."""
+    from gazetteer import Gazetteer
+
+    gz = Gazetteer.default()
+    countries = [c.strip() for c in country.split(",")] if country else None
+    results = {}
+    for name in names:
+        results[name] = gz.search(name, country=countries, limit=100 if show_all else 5)
+    if as_json:
+        click.echo(json.dumps({n: [c.as_dict() for c in cs] for n, cs in results.items()}, ensure_ascii=False,
+                              indent=2))
+        return
+    for name, cands in results.items():
+        click.echo(f"{name}:")
+        if not cands:
+            click.echo("  not found")
+        for c in cands:
+            p = c.place
+            click.echo(f"  {c.score:.3f}  {p.place_id:<20} {p.name} ({p.kind}; {p.admin1 or '-'}, {p.country_code})"
+                       f"  {p.lat:.5f}, {p.lon:.5f}  pop {p.population}")
+
+
+@main.command("places")
+@click.argument("report", required=False)
+@click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), help="Bulk: lines of {\"id\", \"text\"}.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option("--json", "as_json", is_flag=True, default=True, help="Print JSON (the default).")
+def places_cmd(report, jsonl, output, as_json):
+    """Find the place names in a report (or, with --jsonl, in many texts) with offsets and records."""
+    from gazetteer.geoparse import Geoparser
+
+    from .atomic import write_text
+    from .reports import decode
+
+    gp = Geoparser()
+    if jsonl:
+        try:
+            data = Path(jsonl).read_bytes()
+        except OSError as e:
+            raise InputError(f"{jsonl}: cannot read ({e.strerror})") from None
+        lines = []
+        for n, line in enumerate(decode(data, jsonl).splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+                text, doc_id = doc["text"], doc.get("id")
+                if not isinstance(text, str):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError):
+                raise InputError(f"{jsonl}, line {n}: need a JSON object with a string 'text'") from None
+            lines.append(json.dumps({"id": doc_id, "places": [m.as_dict() for m in gp.parse(text)]},
+                                    ensure_ascii=False))
+        out = "\n".join(lines) + "\n"
+    else:
+        if not report:
+            raise InputError("give a REPORT file or --jsonl FILE")
+        try:
+            data = Path(report).read_bytes()
+        except OSError as e:
+            raise InputError(f"{report}: cannot read ({e.strerror})") from None
+        text = decode(data, report)
+        out = json.dumps({"places": [m.as_dict() for m in gp.parse(text)]}, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        write_text(output, out)
+    else:
+        sys.stdout.write(out)
+
+
+@main.group("gazetteer")
+def gazetteer_group():
+    """Manage the offline place index."""
+
+
+@gazetteer_group.command("build")
+def gazetteer_build():
+    """Build (or rebuild) the place index in the user cache folder."""
+    from gazetteer.build import build_index
+    from gazetteer.index import index_path
+
+    path = build_index(index_path())
+    click.echo(f"place index: {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,343 @@
+"""Events from report text: what happened, when, who, how many, and where (pure over text + gazetteer).
+
+One pass over the sentences of a report:
+1. triggers say what happened (per category the most specific reading wins within a sentence);
+2. the geoparser's mentions in the sentence, filtered by their role (talks, speakers, organisations,
+   destinations of flight are not event places), say where; "the provincial capital" and "the province"
+   refer to the province in focus; an event with no place of its own stands on that province (precision 3);
+3. actors, figures and the time expression are read from the same sentence;
+4. sentences that tell more of an earlier event (same category, compatible actor, no new place, or the same
+   place and day) are merged into it, keeping every source sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place
+from gazetteer.geoparse import Geoparser, Mention
+
+from . import lexicon as lx
+from .households import household_size
+from .numbers import parse_number
+from .reports import Report
+from .schema import FIELDS
+from .text import Sentence, sentences
+from .timex import resolve
+
+KIND_RANK = {PLACE: 0, ADMIN2: 1, ADMIN1: 2, COUNTRY: 3}
+VIOLENT = ("strike", "attack", "clash")
+_ANAPHOR = re.compile(r"^(?:The|These|Those|Such)\s+(?:\w+\s+)?(strikes|air ?strikes|raids|attacks?|clashes|"
+                      r"bombings?|shelling|fighting|explosions?|blasts?)\b")
+_ANAPHOR_CATEGORY = {"strikes": "strike", "airstrikes": "strike", "air strikes": "strike", "raids": "strike",
+                     "bombing": "strike", "bombings": "strike", "shelling": "strike", "explosion": "strike",
+                     "explosions": "strike", "blast": "strike", "blasts": "strike", "attack": "clash",
+                     "attacks": "clash", "clashes": "clash", "fighting": "clash"}
+
+
+@dataclass
+class _Draft:
+    category: str
+    event_type: str
+    sub_event_type: str
+    rank: int
+    place: Place | None
+    geo_precision: int | None
+    location_text: str
+    own_place: bool
+    actor1: str | None
+    actor2: str | None
+    event_date: str
+    time_precision: int
+    fatalities: int | None = None
+    fatalities_text: str | None = None
+    families: int | None = None
+    people: int | None = None
+    destination: str | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    weak: bool = False
+
+
+@dataclass
+class _Focus:
+    admin1: Place | None = None
+    country: Place | None = None
+
+
+def _triggers(text: str) -> dict[str, tuple[lx.Trigger, int]]:
+    """Per category, the most specific trigger in a sentence and its position."""
+    ignored = [m.span() for m in lx.IGNORE_MATCH.finditer(text)]
+    best: dict[str, tuple[lx.Trigger, int]] = {}
+    for t in lx.TRIGGERS:
+        for m in t.pattern.finditer(text):
+            if any(a <= m.start() < b for a, b in ignored):
+                continue
+            cur = best.get(t.category)
+            if cur is None or t.rank > cur[0].rank:
+                best[t.category] = (t, m.start())
+            break
+    return best
+
+
+def _actors(text: str, pos: int) -> tuple[str | None, str | None]:
+    """actor1: the actor named before the trigger (or after 'by'); actor2: after against/on/targeting."""
+    found = [(m.start(), m.end(), m.group(0)) for m in lx.ACTOR_RX.finditer(text)]
+    actor1 = actor2 = None
+    before = [a for a in found if a[1] <= pos + 1]
+    if before:
+        actor1 = lx.normalise_actor(before[-1][2])
+    after = [a for a in found if a[0] > pos]
+    for s, _e, raw in after:
+        gap = text[pos:s]
+        if actor1 is None and re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", gap):
+            actor1 = lx.normalise_actor(raw)
+        elif actor2 is None and re.search(r"\b(?:against|on|targeting|at|with)\s+(?:the\s+)?(?:\w+\s+){0,2}$", gap):
+            actor2 = lx.normalise_actor(raw)
+    if actor1 and actor2 == actor1:
+        actor2 = None
+    return actor1, actor2
+
+
+def _first_number(patterns: list[re.Pattern], text: str) -> tuple[int | None, str | None]:
+    for rx in patterns:
+        m = rx.search(text)
+        if m:
+            value, words = parse_number(m.group("n"))
+            return value, words
+    return None, None
+
+
+def _place_role(text: str, sent: Sentence, m: Mention) -> str:
+    """'event', 'destination' or 'other' (talks, speakers, organisations, actors)."""
+    before = text[sent.start:m.start][-80:]
+    after = text[m.end:m.end + 30]
+    if lx.NOT_EVENT_AFTER.match(after):
+        return "other"
+    if lx.NOT_EVENT_BEFORE.search(before):
+        return "other"
+    if lx.DESTINATION_BEFORE.search(before[-60:]):
+        return "destination"
+    return "event"
+
+
+def _precision(place: Place, vague: bool) -> int:
+    if place.kind == PLACE:
+        return 2 if vague else 1
+    if place.kind == ADMIN2:
+        return 2
+    if place.kind in (ADMIN1, COUNTRY):
+        return 3
+    return 2 if vague else 1
+
+
+def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus: _Focus, gz: Gazetteer):
+    """(place, geo_precision, location_text, own, destination) for an event in a sentence."""
+    eligible = []
+    destination = None
+    for m in mentions:
+        role = _place_role(text, sent, m)
+        if role == "destination":
+            destination = destination or m.place.name
+            continue
+        if role != "event":
+            continue
+        place = m.place
+        before = text[sent.start:m.start]
+        if lx.PROVINCIAL_CAPITAL_OF.search(before) and place.kind == ADMIN1:
+            place = gz.capital_of(place) or place
+        vague = lx.VAGUE_BEFORE.search(before[-70:])
+        start = sent.start + vague.start() + len(before) - len(before[-70:]) if vague else m.start
+        end = m.end
+        if m.qualifier:
+            q = re.match(r"\s+\w+", text[m.end:])
+            end = m.end + (q.end() if q else 0)
+        eligible.append((KIND_RANK.get(place.kind, 0), abs(m.start - pos), place, bool(vague), text[start:end]))
+    if eligible:
+        eligible.sort(key=lambda e: (e[0], e[1]))
+        _r, _d, place, vague, words = eligible[0]
+        return place, _precision(place, vague), words, True, destination
+    # "the provincial capital", "the province": the province in focus
+    local = text[sent.start:sent.end]
+    cap = lx.PROVINCIAL_CAPITAL.search(local)
+    if cap and focus.admin1 is not None:
+        capital = gz.capital_of(focus.admin1)
+        if capital is not None:
+            vague = lx.VAGUE_BEFORE.search(local[:cap.start()][-70:])
+            start = cap.start() - len(local[:cap.start()][-70:]) + vague.start() if vague else cap.start()
+            return capital, _precision(capital, bool(vague)), local[start:cap.end()], True, destination
+    if focus.admin1 is not None:
+        prov = lx.THE_PROVINCE.search(local)
+        return focus.admin1, 3, prov.group(0) if prov else "", bool(prov), destination
+    if focus.country is not None:
+        return focus.country, 3, "", False, destination
+    return None, None, "", False, destination
+
+
+def _update_focus(focus: _Focus, mentions: list[Mention], gz: Gazetteer, chosen: Place | None = None) -> None:
+    if chosen is not None and chosen.kind != COUNTRY:
+        focus.admin1 = gz.admin1_of(chosen) or focus.admin1
+        focus.country = gz.country(chosen.country_code) or focus.country
+        return
+    for m in mentions:
+        if m.place.kind == ADMIN1:
+            focus.admin1 = m.place
+        elif m.place.kind == COUNTRY and focus.country is None:
+            focus.country = m.place
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _merge(into: _Draft, d: _Draft) -> None:
+    into.sentences.extend(d.sentences)
+    if d.rank > into.rank:
+        into.sub_event_type, into.event_type, into.rank = d.sub_event_type, d.event_type, d.rank
+    for f in ("fatalities", "fatalities_text", "families", "people", "destination", "actor1", "actor2"):
+        if getattr(into, f) is None and getattr(d, f) is not None:
+            setattr(into, f, getattr(d, f))
+    if not into.own_place and d.own_place:  # a later sentence makes the place precise
+        into.place, into.geo_precision, into.location_text, into.own_place = (
+            d.place, d.geo_precision, d.location_text, True)
+    elif d.own_place and d.place is not None and into.place is not None and d.geo_precision is not None \
+            and into.geo_precision is not None and d.geo_precision < into.geo_precision \
+            and d.place.country_code == into.place.country_code:
+        into.place, into.geo_precision, into.location_text = d.place, d.geo_precision, d.location_text
+    into.weak = into.weak and d.weak
+
+
+def _find_merge_target(events: list[_Draft], d: _Draft) -> _Draft | None:
+    for e in reversed(events):
+        if e.category != d.category or not _compatible(e.actor1, d.actor1):
+            continue
+        if not d.own_place:
+            return e
+        if e.place is not None and d.place is not None and e.place.place_id == d.place.place_id \
+                and e.event_date == d.event_date:
+            return e
+        if not e.own_place and e.place is not None and d.place is not None \
+                and gz_same_admin1(e.place, d.place):
+            return e  # the earlier, province-level telling made precise
+    return None
+
+
+def gz_same_admin1(a: Place, b: Place) -> bool:
+    return a.country_code == b.country_code and (a.admin1_code == b.admin1_code or a.kind == COUNTRY)
+
+
+def extract(
+    report: Report,
+    geoparser: Geoparser | None = None,
+    household_table: dict[str, float] | None = None,
+) -> list[dict]:
+    """Event records (dicts with the schema's fields plus ``lat``/``lon``) read from one report."""
+    gp = geoparser or Geoparser()
+    gz = gp.gz
+    text = report.text
+    mentions = [m for m in gp.parse(text) if m.place is not None]
+    focus = _Focus()
+    events: list[_Draft] = []
+    for sent in sentences(text):
+        ms = [m for m in mentions if sent.start <= m.start < sent.end]
+        local = text[sent.start:sent.end]
+        if sent.heading or lx.NON_EVENT.search(local):
+            _update_focus(focus, ms, gz)
+            continue
+        found = _triggers(local)
+        anaphor = _ANAPHOR.match(local)
+        if not found and anaphor:
+            cat = _ANAPHOR_CATEGORY.get(anaphor.group(1).lower())
+            target = next((e for e in reversed(events) if e.category == cat), None)
+            if target is not None:
+                target.sentences.append(sent)
+            _update_focus(focus, ms, gz)
+            continue
+        chosen_place = None
+        violent_done = False
+        for category, (trig, pos) in sorted(found.items(), key=lambda kv: kv[1][1]):
+            place, prec, loc_text, own, dest = _locate(text, sent, ms, sent.start + pos, focus, gz)
+            if trig.weak and (not own or prec == 3):
+                continue
+            actor1, actor2 = _actors(local, pos)
+            if category == "displacement":
+                actor1 = actor2 = None
+            date, tprec, _words = resolve(local, report.report_date)
+            d = _Draft(category, trig.event_type, trig.sub_event_type, trig.rank, place, prec, loc_text, own,
+                       actor1, actor2, date.isoformat(), tprec, sentences=[sent], weak=trig.weak)
+            if category in VIOLENT and not violent_done:
+                d.fatalities, d.fatalities_text = _first_number(lx.FATALITIES, local)
+                violent_done = d.fatalities_text is not None
+            if category == "displacement":
+                d.families, _ = _first_number(lx.FAMILIES, local)
+                d.people, _ = _first_number(lx.PEOPLE_DISPLACED, local)
+                d.destination = dest
+            target = _find_merge_target(events, d)
+            if target is not None:
+                _merge(target, d)
+            else:
+                events.append(d)
+            if own:
+                chosen_place = place
+        _update_focus(focus, ms, gz, chosen_place)
+    return [_record(report, d, household_table) for d in events if d.place is not None]
+
+
+def event_id(source: str, category: str, first_sentence: str, report_date: str) -> str:
+    key = f"{Path(source).name}|{category}|{report_date}|{' '.join(first_sentence.split())}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _confidence(d: _Draft) -> float:
+    c = 0.45 + 0.1 * min(d.rank, 3) / 3
+    if d.own_place:
+        c += 0.2 if d.geo_precision in (1, 2) else 0.1
+    if d.actor1:
+        c += 0.1
+    if d.fatalities is not None or d.families is not None or d.people is not None:
+        c += 0.05
+    if len(d.sentences) > 1:
+        c += 0.05
+    return round(min(c, 0.99), 2)
+
+
+def _record(report: Report, d: _Draft, household_table: dict[str, float] | None) -> dict:
+    p = d.place
+    hh = None
+    people = d.people
+    if d.families is not None and people is None:
+        hh = household_size(p.country_code, household_table)
+        people = int(round(d.families * hh))
+    rec = {
+        "event_id": event_id(report.source, d.category, d.sentences[0].text, report.report_date.isoformat()),
+        "category": d.category,
+        "event_type": d.event_type,
+        "sub_event_type": d.sub_event_type,
+        "event_date": d.event_date,
+        "time_precision": d.time_precision,
+        "location": p.name,
+        "place_id": p.place_id,
+        "country_code": p.country_code,
+        "admin1": p.admin1 or None,
+        "admin2": p.admin2 or None,
+        "geo_precision": d.geo_precision,
+        "location_text": d.location_text or None,
+        "actor1": d.actor1,
+        "actor2": d.actor2,
+        "fatalities": d.fatalities,
+        "fatalities_text": d.fatalities_text,
+        "displaced_families": d.families,
+        "displaced_people": people,
+        "household_size": hh,
+        "destination": d.destination,
+        "report_date": report.report_date.isoformat(),
+        "source": report.source,
+        "source_text": " … ".join(s.text for s in d.sentences),
+        "confidence": _confidence(d),
+        "lat": p.lat,
+        "lon": p.lon,
+    }
+    assert set(FIELDS) <= set(rec)
+    return rec

@@ -1,0 +1,192 @@
+"""What the extractor looks for: event triggers, actor names, figures and place roles (our own lists)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import NUMBER, QUALIFIER
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pattern: re.Pattern
+    category: str
+    event_type: str
+    sub_event_type: str
+    rank: int  # within a category, the higher rank is the more specific reading of one event
+    weak: bool = False  # a weak trigger alone makes an event only with a precise own place
+
+
+def _t(rx: str, category: str, event_type: str, sub: str, rank: int, weak: bool = False) -> Trigger:
+    return Trigger(re.compile(rx, re.I), category, event_type, sub, rank, weak)
+
+
+EXPLOSIONS = "Explosions/Remote violence"
+TRIGGERS: list[Trigger] = [
+    _t(r"\b(?:air ?strikes?|airstrikes?|air raids?|aerial (?:bombardment|bombing|attacks?)|drone (?:strikes?|attacks?)|"
+       r"bombing raids?|warplanes?|fighter jets?|helicopter gunships?|airstrike)\b", "strike", EXPLOSIONS,
+       "Air/drone strike", 3),
+    _t(r"\b(?:conducted|carried out|launched) (?:\w+ )?strikes\b|\bstrikes (?:that|which) (?:had )?killed\b",
+       "strike", EXPLOSIONS, "Air/drone strike", 2),
+    _t(r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rocket (?:fire|attacks?)|rockets? (?:hit|struck|landed|fired)|"
+       r"missiles? (?:strikes?|attacks?|hit|struck)|(?:fired|launched) (?:\w+ )?(?:rockets|missiles)|barrel bombs?|"
+       r"ballistic missiles?|cruise missiles?|shelled)\b", "strike", EXPLOSIONS,
+       "Shelling/artillery/missile attack", 2),
+    _t(r"\b(?:suicide (?:bomb(?:er|ing|s)?|attack(?:er)?s?|car bomb)|suicide vest)\b", "strike", EXPLOSIONS,
+       "Suicide bomb", 4),
+    _t(r"\b(?:ieds?|roadside bombs?|improvised explosive|landmines?|land mines?|car bombs?|bomb (?:blast|attack)s?|"
+       r"(?:an |the )?explosions?|blasts?|exploded|detonated)\b", "strike", EXPLOSIONS,
+       "Remote explosive/landmine/IED", 1),
+    _t(r"\b(?:(?:took|take|taking|taken|seized?|seizing|captured?|capturing) (?:full )?(?:control of|over)|"
+       r"took|seized|captured|overran|overrun|stormed|storming|fell to|has fallen|had fallen)\b",
+       "clash", "Battles", "Non-state actor overtakes territory", 3),
+    _t(r"\b(?:retook|recaptured|regained (?:control of )?|retaken|liberated|pushed back|drove out|cleared)\b",
+       "clash", "Battles", "Government regains territory", 4),
+    _t(r"\b(?:clash(?:es|ed)?|gun ?battles?|firefights?|exchange of fire|exchanged fire|heavy fighting|"
+       r"fought|ambush(?:ed)?|attacked (?:a |an |the )?(?:\w+ )?(?:checkpoints?|base|outpost|convoy|positions?|posts?|"
+       r"patrol|troops|soldiers|forces))\b", "clash", "Battles", "Armed clash", 2),
+    _t(r"\bfighting\b", "clash", "Battles", "Armed clash", 1, weak=True),
+    _t(r"\b(?:massacred?|executed|abducted|kidnapped|beheaded|killed (?:\w+ ){0,3}civilians|opened fire on "
+       r"(?:civilians|worshippers|villagers|a crowd|passengers)|attack(?:ed|s)? on (?:civilians|villagers|a village|a "
+       r"market|worshippers|a mosque|a church|a school|a hospital|a camp)|gunmen (?:killed|attacked|stormed))\b",
+       "attack", "Violence against civilians", "Attack", 3),
+    _t(r"\b(?:fled|flee|fleeing|displaced|displacement|idps?|internally displaced|forced (?:\w+ )?(?:from|out of) "
+       r"their homes|uprooted|evacuated|sought refuge|seeking refuge|took refuge|sheltering|left their homes|"
+       r"abandoned their homes)\b", "displacement", "Displacement", "Displacement", 1),
+    _t(r"\b(?:protest(?:s|ed|ers|ing)?|demonstrat(?:ion|ions|ors|ed|ing)|rall(?:y|ies|ied)|sit-ins?|"
+       r"marched)\b", "unrest", "Protests", "Peaceful protest", 1),
+    _t(r"\b(?:riot(?:s|ers|ing|ed)?|looted|looting|torched|set (?:\w+ )?on fire|mob)\b", "unrest", "Riots",
+       "Violent demonstration", 2),
+]
+
+# sentence-level contexts in which trigger words do not report an event
+NON_EVENT = re.compile(
+    r"\b(?:fighting (?:has |had )?continu\w*|continu\w* (?:fighting|clashes)|peace talks|ceasefire talks|"
+    r"(?:halt|stop|end|cease) (?:the |their |its )?(?:offensive|fighting|attacks|strikes)|hunger strikes?|"
+    r"general strike|labou?r strike|strike action|(?:no|never) (?:new )?(?:attacks?|strikes?|clashes)|"
+    r"threaten(?:ed|s)? to|could (?:launch|attack)|would (?:launch|attack)|plans? to (?:attack|strike))\b",
+    re.I,
+)
+# trigger matches to ignore wherever they stand
+IGNORE_MATCH = re.compile(r"\b(?:under attack|took place|took part|took office|took power|taking part|took note|"
+                          r"took (?:a |the )?(?:decision|step|steps|measures)|took to (?:the )?streets|"
+                          r"captured (?:on|in) (?:video|camera|film))\b", re.I)
+
+# -- actors -----------------------------------------------------------------------------------
+ACTOR_GROUPS: list[tuple[str, str]] = [
+    (r"taliban", "Taliban"),
+    (r"islamic state(?: (?:in|of) [\w\s-]+?(?= |,|\.|$))?|isis|isil|is-k|iskp|daesh", "Islamic State"),
+    (r"al[- ]shabaa?b|shabaab", "Al-Shabaab"),
+    (r"boko haram", "Boko Haram"),
+    (r"iswap", "ISWAP"),
+    (r"houthis?|ansar allah", "Houthis"),
+    (r"hamas", "Hamas"),
+    (r"hezbollah|hizbollah", "Hezbollah"),
+    (r"jnim|jama'?at nusrat al-islam wal-muslimin", "JNIM"),
+    (r"m23", "M23"),
+    (r"allied democratic forces|adf", "ADF"),
+    (r"rapid support forces|rsf", "Rapid Support Forces"),
+    (r"sudanese armed forces|saf", "Sudanese Armed Forces"),
+    (r"wagner(?: group)?", "Wagner Group"),
+    (r"syrian democratic forces|sdf", "Syrian Democratic Forces"),
+    (r"hayat tahrir al-sham|hts", "Hayat Tahrir al-Sham"),
+    (r"pkk", "PKK"),
+    (r"fano", "Fano"),
+    (r"tplf|tigray(?:an)? (?:defence|defense) forces", "TPLF"),
+    (r"arakan army", "Arakan Army"),
+    (r"codeco", "CODECO"),
+    (r"haqqani network", "Haqqani Network"),
+    (r"al[- ]qaeda|aqap|aqim", "Al-Qaeda"),
+]
+_ARMED_NOUN = (r"(?:forces|troops|army|military|air force|police|soldiers|security forces|navy|militias?|"
+               r"coalition|fighters|militants|insurgents|rebels|gunmen|jihadists|paramilitaries|gendarmes|"
+               r"protesters|demonstrators|rioters|mob|drones?|warplanes?|jets|aircraft)")
+_STATE_ADJ = {"american": "US", "us": "US", "u.s.": "US", "united states": "US", "u.s": "US"}
+ACTOR_RX = re.compile(
+    r"\b(?:(?P<group>(?i:" + "|".join(p for p, _ in ACTOR_GROUPS) + r"))(?:\s+(?:fighters|militants|insurgents|"
+    r"forces|group|militia|members))?"
+    r"|(?P<named>(?:(?:[A-Z][\w.'-]*|al|of|the)\s+){0,4}?(?:[A-Z][\w.'-]*\s+)(?i:security forces|armed forces|"
+    r"air force|forces|troops|army|military|police|navy|soldiers|militias?|coalition|jets|warplanes|drones))"
+    r"|(?P<generic>(?:unidentified |unknown |armed |suspected )*(?:gunmen|militants|insurgents|rebels|"
+    r"jihadists|protesters|demonstrators|rioters|attackers|assailants|armed men|bandits)))\b"
+)
+_GROUP_RX = [(re.compile(rf"^(?:{p})\b", re.I), name) for p, name in ACTOR_GROUPS]
+
+
+def normalise_actor(raw: str) -> str:
+    """'the Taliban', 'Taliban fighters' -> 'Taliban'; 'American forces' -> 'US forces'."""
+    s = re.sub(r"^(?:the|a|an|hundreds of|dozens of|thousands of)\s+", "", raw.strip(), flags=re.I)
+    for rx, name in _GROUP_RX:
+        if rx.match(s):
+            return name
+    words = s.split()
+    if not words:
+        return raw
+    lead = " ".join(words[:-1]).lower().rstrip(".")
+    if lead in _STATE_ADJ or words[0].lower().rstrip(".") in ("american", "us", "u.s"):
+        rest = " ".join(w for w in words[1:] if w.lower() not in ("military",)) or "forces"
+        return f"US {rest}" if rest != "forces" else "US forces"
+    if words[-1].lower() in ("military",):
+        return " ".join(words[:-1] + ["forces"])
+    return s[0].upper() + s[1:]
+
+
+# -- figures ------------------------------------------------------------------------------------
+_N = rf"(?:{QUALIFIER}\s+)?(?P<n>{NUMBER})"
+_VICTIMS = (r"(?:people|persons|civilians|insurgents|militants|fighters|soldiers|troops|policemen|police officers|"
+            r"officers|children|women|men|members|rebels|gunmen|attackers|jihadists|terrorists|villagers|"
+            r"residents|worshippers|protesters|demonstrators|security personnel|personnel|guards|others|"
+            r"[a-z]+ (?:soldiers|fighters|militants|civilians|troops|policemen|members|insurgents))")
+FATALITIES = [
+    re.compile(rf"\b(?:killed|killing|kills|left|leaving)\s+{_N}\s+(?:{_VICTIMS}\s+)?(?:dead)?", re.I),
+    re.compile(rf"\b{_N}\s+(?:{_VICTIMS}\s+)?(?:\w+\s+){{0,2}}(?:were|have been|had been|was|are|being)?\s*"
+               rf"(?:killed|dead|died|slain|lost their lives|perished)\b", re.I),
+    re.compile(rf"\bdeath toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|reached|rose to|climbed to|stands at)\s+{_N}", re.I),
+    re.compile(rf"\b{_N}\s+(?:deaths|fatalities|dead)\b", re.I),
+]
+_DISPLACED_VERB = r"(?:fled|flee|fleeing|displaced|uprooted|forced|left|abandoned|evacuated|sought|sheltering|arrived)"
+FAMILIES = [
+    re.compile(rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:families|households)\b", re.I),
+]
+PEOPLE_DISPLACED = [
+    re.compile(rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:people|persons|individuals|residents|civilians|villagers|idps|"
+               rf"internally displaced(?: people| persons)?)\s+(?:\w+\s+){{0,3}}{_DISPLACED_VERB}", re.I),
+    re.compile(rf"\b(?:displaced|displacing|uprooted|forced out)\s+{_N}\s+(?:people|persons|individuals|residents|"
+               rf"civilians)?", re.I),
+    re.compile(rf"\b{_N}\s+(?:idps|internally displaced people|internally displaced persons|displaced people|"
+               rf"displaced persons)\b", re.I),
+]
+
+# -- place roles ----------------------------------------------------------------------------------
+# the place is not where the event is: talks, statements, home of a speaker or organisation
+NOT_EVENT_BEFORE = re.compile(
+    r"(?:talks|negotiations|negotiators|summit|conference|meeting|agreement|deal|accord|embassy|visit(?:ed|ing)?|"
+    r"signed|mediated|hosted|spokes(?:man|woman|person)|commander|ambassador|envoy|officials?|minister|ministry|"
+    r"statement|based|headquarter(?:s|ed)|according to|told|said|from the|government of|leaders? of|"
+    r"president of)\b[^.;]{0,40}$",
+    re.I,
+)
+NOT_EVENT_AFTER = re.compile(
+    r"^(?:-[A-Z]\w+|'s|’s|-based| based| administration| government| officials| authorities| spokes\w+| ministry| embassy|"
+    r" forces| military| troops| army| air force| police| navy| soldiers| security forces| said| says| has said|"
+    r" told| announced| agreement| deal| talks| peace| leadership| negotiators| envoy| officials)\b",
+    re.I,
+)
+DESTINATION_BEFORE = re.compile(
+    r"(?:fled|fleeing|flee|displaced|moved|went|headed|escaped|arrived|sought refuge|took refuge|sheltering|"
+    r"reached|relocated|evacuated)\s+(?:\w+\s+){0,4}?(?:to|towards|into|in|at)\s+(?:the\s+)?(?:\w+\s+){0,3}$|"
+    r"\b(?:to|towards|into)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+    re.I,
+)
+VAGUE_BEFORE = re.compile(
+    r"(?:outskirts|outside|near|nearby|close to|around|vicinity|suburbs?|edge|fringes|environs|areas? (?:of|around)|"
+    r"villages? (?:of|near|around)|parts? of|(?:north|south|east|west|north-?east|north-?west|south-?east|"
+    r"south-?west)(?:ern)?(?: part)? of|km (?:from|of|outside)|kilomet(?:re|er)s (?:from|of|outside)|miles "
+    r"(?:from|of|outside))\b[^.;]{0,45}$",
+    re.I,
+)
+# references to a place by its role: "the provincial capital (of X)", "the province"
+PROVINCIAL_CAPITAL = re.compile(r"\b(?:the\s+)?(?:provincial|regional|state|district) capital\b(?!\s+of\b)", re.I)
+PROVINCIAL_CAPITAL_OF = re.compile(r"\b(?:the\s+)?(?:provincial|regional|state) capital of\s+$", re.I)
+THE_PROVINCE = re.compile(r"\b(?:in|across|throughout|of) the (?:province|region|governorate|state)\b", re.I)
