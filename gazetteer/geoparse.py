@@ -34,8 +34,14 @@ _PERSON_VERBS = {"said", "says", "told", "added", "quoted", "stated", "tweeted",
 MAX_SPAN = 5
 MIN_SCORE = 0.45
 # how much context moves a candidate's score
-FOCUS_WEIGHT = 0.25
+FOCUS_WEIGHT = 0.4
 ADMIN1_NEARBY_WEIGHT = 0.3
+ADMIN1_IN_TEXT_WEIGHT = 0.15  # the province is named somewhere in the text
+OUTSIDE_NEARBY_PENALTY = 0.35  # "X in Y province": readings of X outside Y
+FOREIGN_PENALTY = 0.15  # a town in a country the document never otherwise points to
+_DIRECTIONAL = {"southern", "northern", "eastern", "western", "central", "rural", "north-western", "north-eastern",
+                "south-western", "south-eastern", "northwestern", "northeastern", "southwestern", "southeastern",
+                "countryside"}
 QUALIFIER_WEIGHT = 0.45
 DEMONYM_WEIGHT = 0.4
 
@@ -202,34 +208,55 @@ class Geoparser:
             )
             before = _words_before(tokens, i, 3)
             demonym = next((DEMONYMS[w] for w in reversed(before) if w in DEMONYMS), None)
+            if not qualifier and before and before[-1] in _DIRECTIONAL and any(c.place.kind == ADMIN1 for c in cands):
+                qualifier = ADMIN1  # "southern Idlib": the province
             prepared.append((s, e, name, cands, qualifier, demonym))
 
         # document focus: countries of the best reading of each mention, and countries named outright
         focus: Counter[str] = Counter()
         if country_hint:
             focus[country_hint.upper()] += 3
-        for _s, _e, _n, cands, _q, demonym in prepared:
-            focus[cands[0].place.country_code] += 1 if cands[0].place.kind != COUNTRY else 2
+        voted: set[str] = set()
+        for _s, _e, name, cands, _q, demonym in prepared:
             if demonym:
                 focus[demonym] += 1
+            if normalize(name) in voted:
+                continue
+            voted.add(normalize(name))
+            focus[cands[0].place.country_code] += 1 if cands[0].place.kind != COUNTRY else 2
         total = sum(focus.values()) or 1
 
         sentences = _sentence_bounds(text)
-        admin1_in_sentence: dict[int, set[tuple[str, str]]] = {}
+        admin1_in_sentence: dict[int, list[tuple[int, tuple[str, str]]]] = {}
+        admin1_at: list[tuple[int, tuple[str, str]]] = []  # start offsets of admin-1 mentions
         for s, _e, _n, cands, qualifier, _d in prepared:
             for c in cands:
                 if c.place.kind == ADMIN1 and (qualifier == ADMIN1 or c is cands[0]):
-                    admin1_in_sentence.setdefault(_which(sentences, s), set()).add(
-                        (c.place.country_code, c.place.admin1_code)
-                    )
+                    key = (c.place.country_code, c.place.admin1_code)
+                    admin1_in_sentence.setdefault(_which(sentences, s), []).append((s, key))
+                    admin1_at.append((s, key))
 
+        top_share = max(focus.values()) / total if focus else 0.0
+        in_text_at = admin1_at
         out = []
+        contradicted: set[tuple[str, str]] = set()  # (name, place_id) ruled out by "X in Y province"
         for s, e, name, cands, qualifier, demonym in prepared:
-            near = admin1_in_sentence.get(_which(sentences, s), set())
+            near = {k for pos, k in admin1_in_sentence.get(_which(sentences, s), []) if pos != s}
+            container = {k for pos, k in admin1_at if e < pos <= e + 40 and re.match(r"\s*(?:,|in|of|district of)\s",
+                                                                                    text[e:pos] + " ")}
+            for c in cands:
+                if c.place.kind == PLACE and container and (c.place.country_code, c.place.admin1_code) not in container:
+                    contradicted.add((normalize(name), c.place.place_id))
             scored = []
             for c in cands:
                 p = c.place
-                sc = c.score + FOCUS_WEIGHT * focus.get(p.country_code, 0) / total
+                share = focus.get(p.country_code, 0) / total
+                sc = c.score + FOCUS_WEIGHT * share
+                if p.kind == PLACE and near and (p.country_code, p.admin1_code) not in near:
+                    sc -= OUTSIDE_NEARBY_PENALTY
+                if p.kind == PLACE and top_share >= 0.5 and share < top_share and share <= 1 / total + 1e-9 \
+                        and not demonym:
+                    sc -= FOREIGN_PENALTY
                 if qualifier and p.kind == qualifier:
                     sc += QUALIFIER_WEIGHT
                 elif qualifier == ADMIN2 and p.kind == PLACE:
@@ -238,11 +265,34 @@ class Geoparser:
                     sc += DEMONYM_WEIGHT
                 if p.kind != ADMIN1 and (p.country_code, p.admin1_code) in near:
                     sc += ADMIN1_NEARBY_WEIGHT
+                elif p.kind != ADMIN1 and any(k == (p.country_code, p.admin1_code) and pos != s
+                                              for pos, k in in_text_at):
+                    sc += ADMIN1_IN_TEXT_WEIGHT
                 scored.append(Candidate(p, sc, c.matched))
             scored.sort(key=lambda c: (-c.score, -c.place.population, c.place.place_id))
-            best = scored[0]
+            out.append((s, e, name, qualifier, scored))
+        for _s, _e, name, _q, scored in out:
+            scored[:] = [c for c in scored if (normalize(name), c.place.place_id) not in contradicted] or [
+                Candidate(c.place, -1.0, c.matched) for c in scored[:1]]
+        return self._one_sense_per_text(out)
+
+    @staticmethod
+    def _one_sense_per_text(readings) -> list[Mention]:
+        """A name read the same way throughout a text: the reading that scored best anywhere wins,
+        unless a mention's own qualifier asks for another kind ("Kandahar province" vs "Kandahar")."""
+        best_by_name: dict[tuple[str, str], Candidate] = {}
+        for _s, _e, name, qualifier, scored in readings:
+            key = (normalize(name), qualifier)
+            if key not in best_by_name or scored[0].score > best_by_name[key].score:
+                best_by_name[key] = scored[0]
+        out = []
+        for s, e, name, qualifier, scored in readings:
+            best = best_by_name[(normalize(name), qualifier)]
+            mine = next((c for c in scored if c.place.place_id == best.place.place_id), scored[0])
             place = best.place if best.score >= MIN_SCORE else None
-            out.append(Mention(s, e, name, place, min(1.0, best.score), qualifier, tuple(scored[1:6])))
+            rest = tuple(Candidate(c.place, max(0.0, min(1.0, c.score)), c.matched)
+                         for c in scored if c.place.place_id != best.place.place_id)[:5]
+            out.append(Mention(s, e, name, place, min(1.0, max(mine.score, 0.0)), qualifier, rest))
         return out
 
 

@@ -129,7 +129,7 @@ class Gazetteer:
             if not key:
                 continue
             for rowid, is_main in self._keys(f"{tier}:{key}"):
-                w = TIER_WEIGHT[tier] + (0.02 if is_main else 0.0)
+                w = TIER_WEIGHT[tier] + (0.05 if is_main else 0.0)
                 if rowid not in found or found[rowid][0] < w:
                     found[rowid] = (w, TIER_NAME[tier])
             if found and tier == "n":

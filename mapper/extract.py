@@ -12,6 +12,7 @@ One pass over the sentences of a report:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place
 from gazetteer.geoparse import Geoparser, Mention
+from gazetteer.words import QUALIFIERS_ADMIN1, QUALIFIERS_ADMIN2, QUALIFIERS_PLACE
 
 from . import lexicon as lx
 from .households import household_size
@@ -28,6 +30,7 @@ from .schema import FIELDS
 from .text import Sentence, sentences
 from .timex import resolve
 
+QUALIFIER_WORDS = QUALIFIERS_ADMIN1 | QUALIFIERS_ADMIN2 | QUALIFIERS_PLACE
 KIND_RANK = {PLACE: 0, ADMIN2: 1, ADMIN1: 2, COUNTRY: 3}
 VIOLENT = ("strike", "attack", "clash")
 _ANAPHOR = re.compile(r"^(?:The|These|Those|Such)\s+(?:\w+\s+)?(strikes|air ?strikes|raids|attacks?|clashes|"
@@ -65,6 +68,7 @@ class _Draft:
 class _Focus:
     admin1: Place | None = None
     country: Place | None = None
+    place: Place | None = None  # the last town an event stood on, for "the city"
 
 
 def _triggers(text: str) -> dict[str, tuple[lx.Trigger, int]]:
@@ -116,7 +120,8 @@ def _place_role(text: str, sent: Sentence, m: Mention) -> str:
     after = text[m.end:m.end + 30]
     if lx.NOT_EVENT_AFTER.match(after):
         return "other"
-    if lx.NOT_EVENT_BEFORE.search(before):
+    m_before = lx.NOT_EVENT_BEFORE.search(before)
+    if m_before and not lx.GAP_VERB.search(m_before.group("gap")):
         return "other"
     if lx.DESTINATION_BEFORE.search(before[-60:]):
         return "destination"
@@ -151,9 +156,9 @@ def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus:
         vague = lx.VAGUE_BEFORE.search(before[-70:])
         start = sent.start + vague.start() + len(before) - len(before[-70:]) if vague else m.start
         end = m.end
-        if m.qualifier:
-            q = re.match(r"\s+\w+", text[m.end:])
-            end = m.end + (q.end() if q else 0)
+        q = re.match(r"\s+(\w+)", text[m.end:])
+        if q and q.group(1).lower() in QUALIFIER_WORDS:
+            end = m.end + q.end()
         eligible.append((KIND_RANK.get(place.kind, 0), abs(m.start - pos), place, bool(vague), text[start:end]))
     if eligible:
         eligible.sort(key=lambda e: (e[0], e[1]))
@@ -162,12 +167,18 @@ def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus:
     # "the provincial capital", "the province": the province in focus
     local = text[sent.start:sent.end]
     cap = lx.PROVINCIAL_CAPITAL.search(local)
+    if cap and re.search(r"\w,\s*$", local[:cap.start()]):
+        cap = None  # "Pemba, the provincial capital": an apposition naming another place
     if cap and focus.admin1 is not None:
         capital = gz.capital_of(focus.admin1)
         if capital is not None:
             vague = lx.VAGUE_BEFORE.search(local[:cap.start()][-70:])
             start = cap.start() - len(local[:cap.start()][-70:]) + vague.start() if vague else cap.start()
             return capital, _precision(capital, bool(vague)), local[start:cap.end()], True, destination
+    city = lx.THE_CITY.search(local)
+    if city and focus.place is not None:
+        vague = lx.VAGUE_BEFORE.search(local[:city.end()][-70:])
+        return focus.place, 2 if vague else 1, city.group(0), True, destination
     if focus.admin1 is not None:
         prov = lx.THE_PROVINCE.search(local)
         return focus.admin1, 3, prov.group(0) if prov else "", bool(prov), destination
@@ -178,6 +189,8 @@ def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus:
 
 def _update_focus(focus: _Focus, mentions: list[Mention], gz: Gazetteer, chosen: Place | None = None) -> None:
     if chosen is not None and chosen.kind != COUNTRY:
+        if chosen.kind == PLACE:
+            focus.place = chosen
         focus.admin1 = gz.admin1_of(chosen) or focus.admin1
         focus.country = gz.country(chosen.country_code) or focus.country
         return
@@ -253,8 +266,16 @@ def extract(
             target = next((e for e in reversed(events) if e.category == cat), None)
             if target is not None:
                 target.sentences.append(sent)
+                if target.category in VIOLENT and target.fatalities_text is None:
+                    target.fatalities, target.fatalities_text = _first_number(lx.FATALITIES, local)
             _update_focus(focus, ms, gz)
             continue
+        if not found:
+            _attach_figures(events, sent)
+            _update_focus(focus, ms, gz)
+            continue
+        if "strike" in found and "attack" in found:
+            del found["attack"]  # "air strikes killed 10 civilians": one strike with civilian deaths
         chosen_place = None
         violent_done = False
         for category, (trig, pos) in sorted(found.items(), key=lambda kv: kv[1][1]):
@@ -264,7 +285,9 @@ def extract(
             actor1, actor2 = _actors(local, pos)
             if category == "displacement":
                 actor1 = actor2 = None
-            date, tprec, _words = resolve(local, report.report_date)
+            date, tprec, words = resolve(local, report.report_date)
+            if not words and events:  # no time words: the story goes on at the time of the last event
+                date, tprec = dt.date.fromisoformat(events[-1].event_date), events[-1].time_precision
             d = _Draft(category, trig.event_type, trig.sub_event_type, trig.rank, place, prec, loc_text, own,
                        actor1, actor2, date.isoformat(), tprec, sentences=[sent], weak=trig.weak)
             if category in VIOLENT and not violent_done:
@@ -283,6 +306,20 @@ def extract(
                 chosen_place = place
         _update_focus(focus, ms, gz, chosen_place)
     return [_record(report, d, household_table) for d in events if d.place is not None]
+
+
+def _attach_figures(events: list[_Draft], sent: Sentence) -> None:
+    """A sentence with no trigger that gives a toll ("400 people were killed in the attack") tells more of
+    the last violent event."""
+    violent = [e for e in events if e.category in VIOLENT]
+    last_sentence = violent[-1].sentences[0].start if violent else None
+    target = next((e for e in violent if e.sentences[0].start == last_sentence), None)
+    if target is None or target.fatalities_text is not None:
+        return
+    value, words = _first_number(lx.FATALITIES, sent.text)
+    if words is not None:
+        target.fatalities, target.fatalities_text = value, words
+        target.sentences.append(sent)
 
 
 def event_id(source: str, category: str, first_sentence: str, report_date: str) -> str:

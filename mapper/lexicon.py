@@ -45,7 +45,8 @@ TRIGGERS: list[Trigger] = [
        "clash", "Battles", "Government regains territory", 4),
     _t(r"\b(?:clash(?:es|ed)?|gun ?battles?|firefights?|exchange of fire|exchanged fire|heavy fighting|"
        r"fought|ambush(?:ed)?|attacked (?:a |an |the )?(?:\w+ )?(?:checkpoints?|base|outpost|convoy|positions?|posts?|"
-       r"patrol|troops|soldiers|forces))\b", "clash", "Battles", "Armed clash", 2),
+       r"patrol|troops|soldiers|forces)|attacked (?:the |a )?(?:town|city|village|district|port|camp)|"
+       r"(?:launched|mounted) an? (?:\w+ )?(?:attack|assault|offensive) on)\b", "clash", "Battles", "Armed clash", 2),
     _t(r"\bfighting\b", "clash", "Battles", "Armed clash", 1, weak=True),
     _t(r"\b(?:massacred?|executed|abducted|kidnapped|beheaded|killed (?:\w+ ){0,3}civilians|opened fire on "
        r"(?:civilians|worshippers|villagers|a crowd|passengers)|attack(?:ed|s)? on (?:civilians|villagers|a village|a "
@@ -106,7 +107,8 @@ _STATE_ADJ = {"american": "US", "us": "US", "u.s.": "US", "united states": "US",
 ACTOR_RX = re.compile(
     r"\b(?:(?P<group>(?i:" + "|".join(p for p, _ in ACTOR_GROUPS) + r"))(?:\s+(?:fighters|militants|insurgents|"
     r"forces|group|militia|members))?"
-    r"|(?P<named>(?:(?:[A-Z][\w.'-]*|al|of|the)\s+){0,4}?(?:[A-Z][\w.'-]*\s+)(?i:security forces|armed forces|"
+    r"|(?P<named>(?:(?:[A-Z][\w.'-]*|al|of|the)\s+){0,4}?(?:[A-Z][\w.'-]*\s+)(?:(?:government|pro-government|"
+    r"regime|rebel|opposition|allied|special|state|federal|national|military)\s+)?(?i:security forces|armed forces|"
     r"air force|forces|troops|army|military|police|navy|soldiers|militias?|coalition|jets|warplanes|drones))"
     r"|(?P<generic>(?:unidentified |unknown |armed |suspected )*(?:gunmen|militants|insurgents|rebels|"
     r"jihadists|protesters|demonstrators|rioters|attackers|assailants|armed men|bandits)))\b"
@@ -150,6 +152,7 @@ FAMILIES = [
     re.compile(rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:families|households)\b", re.I),
 ]
 PEOPLE_DISPLACED = [
+    re.compile(rf"\bbetween\s+{_N}\s+and\s+(?:{NUMBER})\s+(?:people|persons|individuals|residents|civilians)", re.I),
     re.compile(rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:people|persons|individuals|residents|civilians|villagers|idps|"
                rf"internally displaced(?: people| persons)?)\s+(?:\w+\s+){{0,3}}{_DISPLACED_VERB}", re.I),
     re.compile(rf"\b(?:displaced|displacing|uprooted|forced out)\s+{_N}\s+(?:people|persons|individuals|residents|"
@@ -161,16 +164,20 @@ PEOPLE_DISPLACED = [
 # -- place roles ----------------------------------------------------------------------------------
 # the place is not where the event is: talks, statements, home of a speaker or organisation
 NOT_EVENT_BEFORE = re.compile(
-    r"(?:talks|negotiations|negotiators|summit|conference|meeting|agreement|deal|accord|embassy|visit(?:ed|ing)?|"
+    r"\b(?:talks|negotiations|negotiators|summit|conference|meeting|agreement|deal|accord|embassy|visit(?:ed|ing)?|"
     r"signed|mediated|hosted|spokes(?:man|woman|person)|commander|ambassador|envoy|officials?|minister|ministry|"
-    r"statement|based|headquarter(?:s|ed)|according to|told|said|from the|government of|leaders? of|"
-    r"president of)\b[^.;]{0,40}$",
+    r"statement|based|headquarter(?:s|ed)|according to|government of|leaders? of|president of)\b(?P<gap>[^.;]{0,40})$",
     re.I,
 )
+# a verb in the gap means the place belongs to the reported event, not to the speaker or the talks
+GAP_VERB = re.compile(r"\b(?:said|says|told|reported|hit|struck|killed|attacked|shelled|bombed|fled|clashed|"
+                      r"seized|captured|stormed)\b", re.I)
 NOT_EVENT_AFTER = re.compile(
     r"^(?:-[A-Z]\w+|'s|’s|-based| based| administration| government| officials| authorities| spokes\w+| ministry| embassy|"
     r" forces| military| troops| army| air force| police| navy| soldiers| security forces| said| says| has said|"
-    r" told| announced| agreement| deal| talks| peace| leadership| negotiators| envoy| officials)\b",
+    r" told| announced| agreement| deal| talks| peace| leadership| negotiators| envoy| officials|"
+    r" air ?strikes?| airstrikes?| strikes?| drones?| warplanes?| jets| aircraft| bombers?| artillery| missiles?|"
+    r"-led|-backed| troops| fighters| militias?| rebels)\b",
     re.I,
 )
 DESTINATION_BEFORE = re.compile(
@@ -189,4 +196,5 @@ VAGUE_BEFORE = re.compile(
 # references to a place by its role: "the provincial capital (of X)", "the province"
 PROVINCIAL_CAPITAL = re.compile(r"\b(?:the\s+)?(?:provincial|regional|state|district) capital\b(?!\s+of\b)", re.I)
 PROVINCIAL_CAPITAL_OF = re.compile(r"\b(?:the\s+)?(?:provincial|regional|state) capital of\s+$", re.I)
+THE_CITY = re.compile(r"\b(?:of|in|near|outside|around|into|from) the (?:city|town)\b", re.I)
 THE_PROVINCE = re.compile(r"\b(?:in|across|throughout|of) the (?:province|region|governorate|state)\b", re.I)

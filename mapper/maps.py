@@ -35,6 +35,8 @@ CATEGORY_STYLE: dict[str, tuple[str, str]] = {
 }
 # radius in metres of the uncertainty circle by geo_precision
 UNCERTAINTY_M = {2: 10_000, 3: 60_000}
+# above this many events markers are drawn on a canvas (fast) instead of as SVG elements
+CANVAS_ABOVE = 5_000
 
 
 def safe_json(obj) -> str:
@@ -243,7 +245,8 @@ def make_map(events: gpd.GeoDataFrame, title: str = "Incident map", cluster: boo
         centre = [(miny + maxy) / 2, (minx + maxx) / 2]
     else:
         centre = [20, 0]
-    m = IncidentMap(location=centre, zoom_start=6, tiles="OpenStreetMap", control_scale=True, prefer_canvas=True)
+    m = IncidentMap(location=centre, zoom_start=6, tiles="OpenStreetMap", control_scale=True,
+                     prefer_canvas=len(gdf) > CANVAS_ABOVE)
     m.get_root().header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="im_title")
     m.get_root().header.add_child(Element(
         "<style>.im-popup{font:12px sans-serif;max-width:340px}.im-popup-title{font-weight:bold;margin-bottom:4px}"

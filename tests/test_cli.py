@@ -1,0 +1,109 @@
+"""The CLI end to end: outputs on the examples, and one-line errors with no output on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mapper.cli import main
+
+from .conftest import EXAMPLES
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(map(str, args)))
+
+
+def test_map_on_the_examples(tmp_path):
+    r = run("map", EXAMPLES, "--out-dir", tmp_path)
+    assert r.exit_code == 0, r.output
+    fc = json.loads((tmp_path / "events.geojson").read_text())
+    assert len(fc["features"]) >= 8
+    assert {f["properties"]["country_code"] for f in fc["features"]} >= {"SD", "SY", "YE", "MZ"}
+    assert "<html" in (tmp_path / "map.html").read_text()[:500].lower()
+
+
+def test_extract_writes_only_the_events(tmp_path):
+    out = tmp_path / "ev.geojson"
+    r = run("extract", EXAMPLES / "yemen-hodeidah-2018-06-20.txt", "-o", out)
+    assert r.exit_code == 0, r.output
+    assert os.listdir(tmp_path) == ["ev.geojson"]
+
+
+def test_geocode_prints_matches():
+    r = run("geocode", "Lashkargah", "--country", "AF")
+    assert r.exit_code == 0
+    assert "geonames:1134720" in r.output and "31.59382" in r.output
+    r = run("geocode", "Qwxzyville")
+    assert r.exit_code == 0 and "not found" in r.output
+
+
+def test_places_json(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("Clashes near Lashkar Gah and talks in Doha.")
+    r = run("places", f)
+    assert r.exit_code == 0
+    places = json.loads(r.output)["places"]
+    assert [p["name"] for p in places] == ["Lashkar Gah", "Doha"]
+    assert places[0]["place_id"] == "geonames:1134720" and places[0]["start"] == 13
+
+
+@pytest.mark.parametrize("cmd", [[], ["map"], ["extract"], ["geocode"], ["places"], ["gazetteer"]])
+def test_help(cmd):
+    r = run(*cmd, "--help")
+    assert r.exit_code == 0 and "Usage" in r.output
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
+    nodate = tmp_path / "nodate.txt"
+    nodate.write_text("Air strikes hit Aleppo.")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("date 2020-01-01\nAttaque près de Gao, déplacés.".encode("latin-1"))
+    return {"missing": tmp_path / "missing.txt", "nodate": nodate, "empty": empty, "latin": latin}
+
+
+@pytest.mark.parametrize("case,message", [
+    ("missing", "no such file"), ("nodate", "no report date"), ("empty", "empty"), ("latin", "not UTF-8"),
+])
+def test_bad_input_one_line_no_traceback_no_output(tmp_path, case, message):
+    path = _bad_inputs(tmp_path)[case]
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "mapper.cli", "map", str(path), "--out-dir", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mapper: error:") and message in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_failed_run_keeps_previous_outputs(tmp_path):
+    assert run("map", EXAMPLES / "yemen-hodeidah-2018-06-20.txt", "--out-dir", tmp_path).exit_code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    bad = tmp_path / "bad.txt"
+    bad.write_text("no date")
+    assert run("map", bad, "--out-dir", tmp_path).exit_code == 2
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "bad.txt"}
+    assert after == before
+
+
+def test_unknown_layer_and_date_errors(tmp_path):
+    r = run("map", EXAMPLES, "--layers", "strike,bogus", "--out-dir", tmp_path)
+    assert r.exit_code == 2 and "bogus" in r.output
+    r = run("extract", EXAMPLES / "yemen-hodeidah-2018-06-20.txt", "--date", "2020-13-45", "-o", tmp_path / "x.geojson")
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output
+
+
+def test_reruns_are_byte_identical(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("map", EXAMPLES, "--out-dir", a).exit_code == 0
+    assert run("map", EXAMPLES, "--out-dir", b).exit_code == 0
+    assert (a / "events.geojson").read_bytes() == (b / "events.geojson").read_bytes()

@@ -1,0 +1,79 @@
+"""The map in a real headless Chromium, with the network blocked."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapper.extract import extract
+from mapper.frame import to_geodataframe
+from mapper.maps import make_map, save_map
+from mapper.reports import parse_report
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def seed_map(seed_report, geoparser, tmp_path_factory):
+    gdf = to_geodataframe(extract(seed_report, geoparser))
+    path = tmp_path_factory.mktemp("map") / "map.html"
+    save_map(make_map(gdf, title="Helmand"), path)
+    return path
+
+
+def test_layers_markers_and_popup(seed_map, open_page):
+    run = open_page(seed_map)
+    page = run.page
+    labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert [s.strip() for s in labels] == ["Strikes and explosions", "Armed clashes", "Displacement"]
+    # unclustered markers and clusters both count as rendered markers
+    assert page.locator("path.im-marker, .marker-cluster").count() >= 2
+    # precision 3 events carry their uncertainty circle
+    assert page.locator("path.im-precision-3").count() == 2
+    # open the displacement popup (the displacement layer's marker is not clustered: one event)
+    page.locator("path.im-displacement").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "Around 1,500 families have fled" in text and "geonames:1134720" in text
+    assert run.errors == []
+    assert all(u.startswith(("file:", "data:")) or "tile" in u for u in run.requests)
+
+
+def test_layer_toggles(seed_map, open_page):
+    page = open_page(seed_map).page
+    before = page.locator("path.im-displacement").count()
+    assert before == 1
+    page.get_by_label("Displacement").uncheck()
+    assert page.locator("path.im-displacement").count() == 0
+    page.get_by_label("Displacement").check()
+    assert page.locator("path.im-displacement").count() == 1
+
+
+HOSTILE = [
+    '<script>alert("x")</script>',
+    '<img src=x onerror=alert(1)>',
+    '</script><script>alert(2)</script>',
+    '"><svg onload=alert(3)>',
+    "javascript:alert(4)",
+    "';alert(5);//",
+]
+
+
+def test_hostile_text_is_inert(tmp_path, geoparser, open_page):
+    text = "date 2021-01-01\n" + " ".join(f"Shelling hit Aleppo {p} on Monday." for p in HOSTILE)
+    gdf = to_geodataframe(extract(parse_report(text, "hostile.txt"), geoparser))
+    assert len(gdf)
+    path = tmp_path / "map.html"
+    save_map(make_map(gdf, title='<img src=x onerror=alert("title")>'), path)
+    run = open_page(path)
+    page = run.page
+    page.locator("path.im-marker, .marker-cluster").first.click(force=True)
+    page.wait_for_timeout(300)
+    page.locator("path.im-marker").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert '<script>alert("x")</script>' in popup.inner_text()
+    assert run.dialogs == [] and run.errors == []
+    assert page.evaluate("document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content svg,"
+                         " .leaflet-popup-content script').length") == 0
+    assert "onerror" in page.locator(".im-summary").inner_text()
