@@ -1,8 +1,8 @@
 """incident-mapper's offline gazetteer: a worldwide place index with alternate names and admin hierarchy.
 
-    >>> from gazetteer import Gazetteer
-    >>> Gazetteer.default().geocode("Lashkargah", country="AF").place.place_id
-    'geonames:1134720'
+>>> from gazetteer import Gazetteer
+>>> Gazetteer.default().geocode("Lashkargah", country="AF").place.place_id
+'geonames:1134720'
 """
 
 from .index import Gazetteer, cache_dir, ensure_index
@@ -10,6 +10,16 @@ from .normalize import compact, normalize, skeleton
 from .records import ADMIN1, ADMIN2, COUNTRY, PLACE, Candidate, Place
 
 __all__ = [
-    "ADMIN1", "ADMIN2", "COUNTRY", "PLACE", "Candidate", "Gazetteer", "Place",
-    "cache_dir", "compact", "ensure_index", "normalize", "skeleton",
+    "ADMIN1",
+    "ADMIN2",
+    "COUNTRY",
+    "PLACE",
+    "Candidate",
+    "Gazetteer",
+    "Place",
+    "cache_dir",
+    "compact",
+    "ensure_index",
+    "normalize",
+    "skeleton",
 ]

@@ -108,8 +108,20 @@ def _records() -> Iterator[tuple[tuple, list[str]]]:
             city_by_name[key] = pid
         a1 = str(c["admin1code"] or "")
         yield (
-            (pid, c["name"], c["latitude"], c["longitude"], c["countrycode"], a1,
-             admin1_names.get((c["countrycode"], a1), ""), "", PLACE, int(c["population"] or 0), "", "cities500"),
+            (
+                pid,
+                c["name"],
+                c["latitude"],
+                c["longitude"],
+                c["countrycode"],
+                a1,
+                admin1_names.get((c["countrycode"], a1), ""),
+                "",
+                PLACE,
+                int(c["population"] or 0),
+                "",
+                "cities500",
+            ),
             [c["name"], *(a for a in c["alternatenames"] if not _is_code(a))],
         )
 
@@ -121,8 +133,20 @@ def _records() -> Iterator[tuple[tuple, list[str]]]:
         kind_word = r["type"].title() if r["type"] else "Province"
         extra = [f"{n} {kind_word}" for n in [r["name"], *alts[:3]] if kind_word.lower() not in n.lower()]
         yield (
-            (pid, r["name"], float(r["lat"]), float(r["lon"]), r["country_code"], r["admin1_code"], r["name"], "",
-             ADMIN1, 0, cap, "admin1"),
+            (
+                pid,
+                r["name"],
+                float(r["lat"]),
+                float(r["lon"]),
+                r["country_code"],
+                r["admin1_code"],
+                r["name"],
+                "",
+                ADMIN1,
+                0,
+                cap,
+                "admin1",
+            ),
             [r["name"], *alts, *extra],
         )
 
@@ -131,9 +155,20 @@ def _records() -> Iterator[tuple[tuple, list[str]]]:
         alts = [a for a in r["alternates"].split("|") if a]
         alts += COUNTRY_ALIASES.get(r["country_code"], [])
         yield (
-            (f"geonames:{r['geonameid']}" if r["geonameid"] else f"country:{r['country_code']}", r["name"],
-             float(r["lat"]), float(r["lon"]), r["country_code"], "", "", "",
-             COUNTRY, 0, cap, "countries"),
+            (
+                f"geonames:{r['geonameid']}" if r["geonameid"] else f"country:{r['country_code']}",
+                r["name"],
+                float(r["lat"]),
+                float(r["lon"]),
+                r["country_code"],
+                "",
+                "",
+                "",
+                COUNTRY,
+                0,
+                cap,
+                "countries",
+            ),
             [r["name"], r["iso3"], *alts],
         )
 
@@ -174,7 +209,9 @@ def build_index(path: Path, records: Iterable[tuple[tuple, list[str]]] | None = 
     try:
         con = sqlite3.connect(tmp)
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        places, names, seen = [], [], set()
+        places: list[tuple] = []
+        names: list[tuple[str, int, int]] = []
+        seen: set[str] = set()
         for rowid, (row, nms) in enumerate(records if records is not None else _records(), start=1):
             if row[0] in seen:  # a GeoNames id used by two of our sources (a city-state as town and unit)
                 row = (f"{row[8].replace(' ', '')}:{row[0]}", *row[1:])
@@ -193,4 +230,3 @@ def build_index(path: Path, records: Iterable[tuple[tuple, list[str]]] | None = 
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
-

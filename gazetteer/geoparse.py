@@ -10,6 +10,7 @@ focus of the whole document.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,9 +40,23 @@ ADMIN1_NEARBY_WEIGHT = 0.3
 ADMIN1_IN_TEXT_WEIGHT = 0.15  # the province is named somewhere in the text
 OUTSIDE_NEARBY_PENALTY = 0.35  # "X in Y province": readings of X outside Y
 FOREIGN_PENALTY = 0.15  # a town in a country the document never otherwise points to
-_DIRECTIONAL = {"southern", "northern", "eastern", "western", "central", "rural", "north-western", "north-eastern",
-                "south-western", "south-eastern", "northwestern", "northeastern", "southwestern", "southeastern",
-                "countryside"}
+_DIRECTIONAL = {
+    "southern",
+    "northern",
+    "eastern",
+    "western",
+    "central",
+    "rural",
+    "north-western",
+    "north-eastern",
+    "south-western",
+    "south-eastern",
+    "northwestern",
+    "northeastern",
+    "southwestern",
+    "southeastern",
+    "countryside",
+}
 QUALIFIER_WEIGHT = 0.45
 DEMONYM_WEIGHT = 0.4
 
@@ -102,7 +117,7 @@ def _word_after(tokens: list[_Token], j: int) -> str:
 
 
 def _words_before(tokens: list[_Token], i: int, n: int) -> list[str]:
-    return [t.low for t in tokens[max(0, i - n):i]]
+    return [t.low for t in tokens[max(0, i - n) : i]]
 
 
 class Geoparser:
@@ -135,8 +150,13 @@ class Geoparser:
             # a capitalised run after a title is a person: remember its words for later mentions
             if i > 0 and tokens[i - 1].low.rstrip(".") in TITLES and t.low not in NOT_PLACES:
                 j = i
-                while j < n and text[tokens[j - 1].end:tokens[j].start] in (" ", "-") and (
-                    tokens[j].cap or (tokens[j].low in CONNECTORS and text[tokens[j].end:tokens[j].end + 1] == "-")
+                while (
+                    j < n
+                    and text[tokens[j - 1].end : tokens[j].start] in (" ", "-")
+                    and (
+                        tokens[j].cap
+                        or (tokens[j].low in CONNECTORS and text[tokens[j].end : tokens[j].end + 1] == "-")
+                    )
                 ):
                     persons.add(tokens[j].low)
                     j += 1
@@ -144,9 +164,9 @@ class Geoparser:
                 continue
             found = None
             for j in range(min(n, i + MAX_SPAN) - 1, i - 1, -1):
-                toks = tokens[i:j + 1]
-                gap = text[toks[0].start:toks[-1].end]
-                if any(c in gap for c in ",;:()\n\"“”") or not self._is_candidate_span(toks):
+                toks = tokens[i : j + 1]
+                gap = text[toks[0].start : toks[-1].end]
+                if any(c in gap for c in ',;:()\n"“”') or not self._is_candidate_span(toks):
                     continue
                 name = gap.rstrip(".")
                 if self.gz.has_name(name):
@@ -164,19 +184,31 @@ class Geoparser:
         return spans
 
     def _is_person_or_org(self, text: str, tokens: list[_Token], i: int, j: int, persons: set[str]) -> bool:
-        span = tokens[i:j + 1]
+        span = tokens[i : j + 1]
         if len(span) == 1 and span[0].low in persons:
             return True
         prev = tokens[i - 1] if i > 0 else None
         nxt = tokens[j + 1] if j + 1 < len(tokens) else None
-        joined = lambda a, b: text[a.end:b.start] in (" ", "-")  # noqa: E731
+        joined = lambda a, b: text[a.end : b.start] in (" ", "-")  # noqa: E731
         # part of a longer proper name: "Scott Miller", "Zabihullah Mujahid" (unknown capitalised neighbours)
-        if prev and prev.cap and joined(prev, span[0]) and prev.low not in NOT_PLACES and prev.low not in DEMONYMS \
-                and not self._sentence_start(text, prev.start) and not self.gz.has_name(prev.text):
+        if (
+            prev
+            and prev.cap
+            and joined(prev, span[0])
+            and prev.low not in NOT_PLACES
+            and prev.low not in DEMONYMS
+            and not self._sentence_start(text, prev.start)
+            and not self.gz.has_name(prev.text)
+        ):
             return True
-        if nxt and nxt.cap and joined(span[-1], nxt) and nxt.low not in NOT_PLACES \
-                and nxt.low not in QUALIFIERS_ADMIN1 | QUALIFIERS_ADMIN2 | QUALIFIERS_PLACE \
-                and not self.gz.has_name(nxt.text):
+        if (
+            nxt
+            and nxt.cap
+            and joined(span[-1], nxt)
+            and nxt.low not in NOT_PLACES
+            and nxt.low not in QUALIFIERS_ADMIN1 | QUALIFIERS_ADMIN2 | QUALIFIERS_PLACE
+            and not self.gz.has_name(nxt.text)
+        ):
             return True
         # "Leggett said": a single unknown-ish word followed by a speech verb
         if nxt and nxt.low in _PERSON_VERBS and len(span) == 1:
@@ -188,7 +220,7 @@ class Geoparser:
     @staticmethod
     def _sentence_start(text: str, pos: int) -> bool:
         before = text[:pos].rstrip()
-        return not before or before[-1] in ".!?\n\"“"
+        return not before or before[-1] in '.!?\n"“'
 
     # -- resolution ---------------------------------------------------------------------------
     def parse(self, text: str, country_hint: str | None = None) -> list[Mention]:
@@ -196,15 +228,20 @@ class Geoparser:
         tokens = _tokens(text)
         spans = self.recognise(text)
         prepared = []
-        for s, e, toks, i, j in spans:
+        for s, e, _toks, i, j in spans:
             name = text[s:e]
             cands = self.gz.search(name, limit=30, fuzzy=False)
             if not cands:
                 continue
             after = _word_after(tokens, j)
             qualifier = (
-                ADMIN1 if after in QUALIFIERS_ADMIN1 else ADMIN2 if after in QUALIFIERS_ADMIN2
-                else PLACE if after in QUALIFIERS_PLACE else ""
+                ADMIN1
+                if after in QUALIFIERS_ADMIN1
+                else ADMIN2
+                if after in QUALIFIERS_ADMIN2
+                else PLACE
+                if after in QUALIFIERS_PLACE
+                else ""
             )
             before = _words_before(tokens, i, 3)
             demonym = next((DEMONYMS[w] for w in reversed(before) if w in DEMONYMS), None)
@@ -237,13 +274,20 @@ class Geoparser:
                     admin1_at.append((s, key))
 
         top_share = max(focus.values()) / total if focus else 0.0
-        in_text_at = admin1_at
+        admin1_count = Counter(k for _pos, k in admin1_at)
+        admin1_by_pos: dict[int, set[tuple[str, str]]] = {}
+        for pos, k in admin1_at:
+            admin1_by_pos.setdefault(pos, set()).add(k)
+        admin1_starts = [pos for pos, _k in admin1_at]  # in text order
         out = []
         contradicted: set[tuple[str, str]] = set()  # (name, place_id) ruled out by "X in Y province"
         for s, e, name, cands, qualifier, demonym in prepared:
             near = {k for pos, k in admin1_in_sentence.get(_which(sentences, s), []) if pos != s}
-            container = {k for pos, k in admin1_at if e < pos <= e + 40 and re.match(r"\s*(?:,|in|of|district of)\s",
-                                                                                    text[e:pos] + " ")}
+            lo = bisect.bisect_right(admin1_starts, e)
+            hi = bisect.bisect_right(admin1_starts, e + 40, lo)
+            container = {
+                k for pos, k in admin1_at[lo:hi] if re.match(r"\s*(?:,|in|of|district of)\s", text[e:pos] + " ")
+            }
             for c in cands:
                 if c.place.kind == PLACE and container and (c.place.country_code, c.place.admin1_code) not in container:
                     contradicted.add((normalize(name), c.place.place_id))
@@ -254,8 +298,13 @@ class Geoparser:
                 sc = c.score + FOCUS_WEIGHT * share
                 if p.kind == PLACE and near and (p.country_code, p.admin1_code) not in near:
                     sc -= OUTSIDE_NEARBY_PENALTY
-                if p.kind == PLACE and top_share >= 0.5 and share < top_share and share <= 1 / total + 1e-9 \
-                        and not demonym:
+                if (
+                    p.kind == PLACE
+                    and top_share >= 0.5
+                    and share < top_share
+                    and share <= 1 / total + 1e-9
+                    and not demonym
+                ):
                     sc -= FOREIGN_PENALTY
                 if qualifier and p.kind == qualifier:
                     sc += QUALIFIER_WEIGHT
@@ -265,15 +314,17 @@ class Geoparser:
                     sc += DEMONYM_WEIGHT
                 if p.kind != ADMIN1 and (p.country_code, p.admin1_code) in near:
                     sc += ADMIN1_NEARBY_WEIGHT
-                elif p.kind != ADMIN1 and any(k == (p.country_code, p.admin1_code) and pos != s
-                                              for pos, k in in_text_at):
+                elif p.kind != ADMIN1 and admin1_count[(p.country_code, p.admin1_code)] > (
+                    (p.country_code, p.admin1_code) in admin1_by_pos.get(s, ())
+                ):
                     sc += ADMIN1_IN_TEXT_WEIGHT
                 scored.append(Candidate(p, sc, c.matched))
             scored.sort(key=lambda c: (-c.score, -c.place.population, c.place.place_id))
             out.append((s, e, name, qualifier, scored))
         for _s, _e, name, _q, scored in out:
             scored[:] = [c for c in scored if (normalize(name), c.place.place_id) not in contradicted] or [
-                Candidate(c.place, -1.0, c.matched) for c in scored[:1]]
+                Candidate(c.place, -1.0, c.matched) for c in scored[:1]
+            ]
         return self._one_sense_per_text(out)
 
     @staticmethod
@@ -290,8 +341,11 @@ class Geoparser:
             best = best_by_name[(normalize(name), qualifier)]
             mine = next((c for c in scored if c.place.place_id == best.place.place_id), scored[0])
             place = best.place if best.score >= MIN_SCORE else None
-            rest = tuple(Candidate(c.place, max(0.0, min(1.0, c.score)), c.matched)
-                         for c in scored if c.place.place_id != best.place.place_id)[:5]
+            rest = tuple(
+                Candidate(c.place, max(0.0, min(1.0, c.score)), c.matched)
+                for c in scored
+                if c.place.place_id != best.place.place_id
+            )[:5]
             out.append(Mention(s, e, name, place, min(1.0, max(mine.score, 0.0)), qualifier, rest))
         return out
 

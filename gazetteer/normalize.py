@@ -22,8 +22,22 @@ _DROP = str.maketrans("", "", _APOSTROPHES)
 # letters NFKD does not decompose
 _SPECIAL = str.maketrans(
     {
-        "ß": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
-        "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "ħ": "h",
+        "ŧ": "t",
     }
 )
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
@@ -46,7 +60,7 @@ def normalize(name: str) -> str:
 def strip_article(norm: str) -> str:
     """'al hudaydah' -> 'hudaydah' (only a leading article)."""
     m = _ARTICLE.match(norm)
-    return norm[m.end():] if m and m.end() < len(norm) else norm
+    return norm[m.end() :] if m and m.end() < len(norm) else norm
 
 
 @lru_cache(maxsize=200_000)
@@ -59,8 +73,19 @@ def compact(name: str) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
-_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "c"), ("dh", "d"), ("th", "t"), ("ph", "f"),
-             ("zh", "z"), ("q", "k"), ("ck", "k"), ("ou", "u"))
+_DIGRAPHS = (
+    ("kh", "k"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("zh", "z"),
+    ("q", "k"),
+    ("ck", "k"),
+    ("ou", "u"),
+)
 _VOWELS = re.compile(r"[aeiouyhw]")
 
 

@@ -36,7 +36,7 @@ _API = {
     "FIELDS": "mapper.schema",
 }
 
-__all__ = sorted(_API)
+__all__ = list(_API)
 
 
 def __getattr__(name: str):

@@ -31,7 +31,7 @@ def manifest() -> dict:
 def vendored_file(url: str) -> Path:
     if not url.startswith(CDN):
         raise ExportError(f"asset {url} is not from the npm CDN and cannot be embedded")
-    package, _, path = url[len(CDN):].partition("/")
+    package, _, path = url[len(CDN) :].partition("/")
     if package not in manifest() or path not in manifest()[package]["files"]:
         raise ExportError(f"asset {url} is not vendored (run scripts/vendor_assets.py)")
     return VENDOR / package / path
@@ -47,7 +47,9 @@ def _css_inline(css: str, base: Path) -> str:
         f = (base / ref).resolve()
         if not f.is_file():
             return m.group(0)
-        mime = "image/png" if f.suffix == ".png" else "image/svg+xml" if f.suffix == ".svg" else "application/octet-stream"
+        mime = (
+            "image/png" if f.suffix == ".png" else "image/svg+xml" if f.suffix == ".svg" else "application/octet-stream"
+        )
         return f"url(data:{mime};base64,{base64.b64encode(f.read_bytes()).decode()})"
 
     return re.sub(r"url\((['\"]?)([^)'\"]+)\1\)", repl, css)
@@ -64,10 +66,12 @@ def inline_assets(html: str) -> str:
         body = vendored_file(m.group(1)).read_text(encoding="utf-8")
         if "</script" in body.lower():
             raise ExportError(f"{m.group(1)} cannot be inlined safely")
-        return f"<script>/* {m.group(1)[len(CDN):]} */\n{body}\n</script>"
+        return f"<script>/* {m.group(1)[len(CDN) :]} */\n{body}\n</script>"
 
     def style(m: re.Match) -> str:
         f = vendored_file(m.group(1))
-        return f"<style>/* {m.group(1)[len(CDN):]} */\n{_css_inline(f.read_text(encoding='utf-8'), f.parent)}\n</style>"
+        return (
+            f"<style>/* {m.group(1)[len(CDN) :]} */\n{_css_inline(f.read_text(encoding='utf-8'), f.parent)}\n</style>"
+        )
 
     return _LINK.sub(style, _SCRIPT.sub(script, html))

@@ -57,13 +57,22 @@ def _household(size: float | None, table: str | None) -> dict[str, float] | None
     return t
 
 
-_date_option = click.option("--date", "date", metavar="YYYY-MM-DD",
-                            help="Report date for reports that carry none in their text.")
+_date_option = click.option(
+    "--date", "date", metavar="YYYY-MM-DD", help="Report date for reports that carry none in their text."
+)
 _household_options = [
-    click.option("--household-size", type=float, default=None,
-                 help="People per family for every country (default: the built-in per-country table)."),
-    click.option("--household-table", type=click.Path(dir_okay=False), default=None,
-                 help="CSV country_code,household_size overriding the built-in table."),
+    click.option(
+        "--household-size",
+        type=float,
+        default=None,
+        help="People per family for every country (default: the built-in per-country table).",
+    ),
+    click.option(
+        "--household-table",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="CSV country_code,household_size overriding the built-in table.",
+    ),
 ]
 
 
@@ -75,8 +84,13 @@ def _with_household(f):
 
 @main.command("map")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--out-dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for map.html and events.geojson.")
+@click.option(
+    "--out-dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for map.html and events.geojson.",
+)
 @click.option("--title", default="Incident map", show_default=True, help="Map title.")
 @click.option("--layers", default=None, help="Comma-separated categories to draw (default: all).")
 @click.option("--no-cluster", is_flag=True, help="Do not cluster markers.")
@@ -85,9 +99,9 @@ def _with_household(f):
 @_with_household
 def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, date, household_size, household_table):
     """Read reports (files or folders) and write OUT_DIR/map.html and OUT_DIR/events.geojson."""
+    from .atomic import write_text
     from .export import to_file
     from .maps import make_map, map_html
-    from .atomic import write_text
     from .pipeline import events_from_files
     from .schema import CATEGORIES
 
@@ -134,8 +148,9 @@ def geocode_cmd(names, country, show_all, as_json):
     for name in names:
         results[name] = gz.search(name, country=countries, limit=100 if show_all else 5)
     if as_json:
-        click.echo(json.dumps({n: [c.as_dict() for c in cs] for n, cs in results.items()}, ensure_ascii=False,
-                              indent=2))
+        click.echo(
+            json.dumps({n: [c.as_dict() for c in cs] for n, cs in results.items()}, ensure_ascii=False, indent=2)
+        )
         return
     for name, cands in results.items():
         click.echo(f"{name}:")
@@ -143,13 +158,15 @@ def geocode_cmd(names, country, show_all, as_json):
             click.echo("  not found")
         for c in cands:
             p = c.place
-            click.echo(f"  {c.score:.3f}  {p.place_id:<20} {p.name} ({p.kind}; {p.admin1 or '-'}, {p.country_code})"
-                       f"  {p.lat:.5f}, {p.lon:.5f}  pop {p.population}")
+            click.echo(
+                f"  {c.score:.3f}  {p.place_id:<20} {p.name} ({p.kind}; {p.admin1 or '-'}, {p.country_code})"
+                f"  {p.lat:.5f}, {p.lon:.5f}  pop {p.population}"
+            )
 
 
 @main.command("places")
 @click.argument("report", required=False)
-@click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), help="Bulk: lines of {\"id\", \"text\"}.")
+@click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), help='Bulk: lines of {"id", "text"}.')
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--json", "as_json", is_flag=True, default=True, help="Print JSON (the default).")
 def places_cmd(report, jsonl, output, as_json):
@@ -176,8 +193,9 @@ def places_cmd(report, jsonl, output, as_json):
                     raise TypeError
             except (ValueError, KeyError, TypeError):
                 raise InputError(f"{jsonl}, line {n}: need a JSON object with a string 'text'") from None
-            lines.append(json.dumps({"id": doc_id, "places": [m.as_dict() for m in gp.parse(text)]},
-                                    ensure_ascii=False))
+            lines.append(
+                json.dumps({"id": doc_id, "places": [m.as_dict() for m in gp.parse(text)]}, ensure_ascii=False)
+            )
         out = "\n".join(lines) + "\n"
     else:
         if not report:

@@ -12,9 +12,11 @@ One pass over the sentences of a report:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from gazetteer.geoparse import Geoparser, Mention
 from gazetteer.words import QUALIFIERS_ADMIN1, QUALIFIERS_ADMIN2, QUALIFIERS_PLACE
 
 from . import lexicon as lx
+from .errors import LimitError
 from .households import household_size
 from .numbers import parse_number
 from .reports import Report
@@ -33,12 +36,27 @@ from .timex import resolve
 QUALIFIER_WORDS = QUALIFIERS_ADMIN1 | QUALIFIERS_ADMIN2 | QUALIFIERS_PLACE
 KIND_RANK = {PLACE: 0, ADMIN2: 1, ADMIN1: 2, COUNTRY: 3}
 VIOLENT = ("strike", "attack", "clash")
-_ANAPHOR = re.compile(r"^(?:The|These|Those|Such)\s+(?:\w+\s+)?(strikes|air ?strikes|raids|attacks?|clashes|"
-                      r"bombings?|shelling|fighting|explosions?|blasts?)\b")
-_ANAPHOR_CATEGORY = {"strikes": "strike", "airstrikes": "strike", "air strikes": "strike", "raids": "strike",
-                     "bombing": "strike", "bombings": "strike", "shelling": "strike", "explosion": "strike",
-                     "explosions": "strike", "blast": "strike", "blasts": "strike", "attack": "clash",
-                     "attacks": "clash", "clashes": "clash", "fighting": "clash"}
+_ANAPHOR = re.compile(
+    r"^(?:The|These|Those|Such)\s+(?:\w+\s+)?(strikes|air ?strikes|raids|attacks?|clashes|"
+    r"bombings?|shelling|fighting|explosions?|blasts?)\b"
+)
+_ANAPHOR_CATEGORY = {
+    "strikes": "strike",
+    "airstrikes": "strike",
+    "air strikes": "strike",
+    "raids": "strike",
+    "bombing": "strike",
+    "bombings": "strike",
+    "shelling": "strike",
+    "explosion": "strike",
+    "explosions": "strike",
+    "blast": "strike",
+    "blasts": "strike",
+    "attack": "clash",
+    "attacks": "clash",
+    "clashes": "clash",
+    "fighting": "clash",
+}
 
 
 @dataclass
@@ -116,8 +134,8 @@ def _first_number(patterns: list[re.Pattern], text: str) -> tuple[int | None, st
 
 def _place_role(text: str, sent: Sentence, m: Mention) -> str:
     """'event', 'destination' or 'other' (talks, speakers, organisations, actors)."""
-    before = text[sent.start:m.start][-80:]
-    after = text[m.end:m.end + 30]
+    before = text[sent.start : m.start][-80:]
+    after = text[m.end : m.end + 30]
     if lx.NOT_EVENT_AFTER.match(after):
         return "other"
     m_before = lx.NOT_EVENT_BEFORE.search(before)
@@ -143,42 +161,44 @@ def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus:
     eligible = []
     destination = None
     for m in mentions:
+        place = m.place
+        if place is None:
+            continue
         role = _place_role(text, sent, m)
         if role == "destination":
-            destination = destination or m.place.name
+            destination = destination or place.name
             continue
         if role != "event":
             continue
-        place = m.place
-        before = text[sent.start:m.start]
+        before = text[sent.start : m.start]
         if lx.PROVINCIAL_CAPITAL_OF.search(before) and place.kind == ADMIN1:
             place = gz.capital_of(place) or place
-        vague = lx.VAGUE_BEFORE.search(before[-70:])
-        start = sent.start + vague.start() + len(before) - len(before[-70:]) if vague else m.start
+        vague_m = lx.VAGUE_BEFORE.search(before[-70:])
+        start = sent.start + vague_m.start() + len(before) - len(before[-70:]) if vague_m else m.start
         end = m.end
-        q = re.match(r"\s+(\w+)", text[m.end:])
+        q = re.match(r"\s+(\w+)", text[m.end :])
         if q and q.group(1).lower() in QUALIFIER_WORDS:
             end = m.end + q.end()
-        eligible.append((KIND_RANK.get(place.kind, 0), abs(m.start - pos), place, bool(vague), text[start:end]))
+        eligible.append((KIND_RANK.get(place.kind, 0), abs(m.start - pos), place, vague_m is not None, text[start:end]))
     if eligible:
         eligible.sort(key=lambda e: (e[0], e[1]))
-        _r, _d, place, vague, words = eligible[0]
-        return place, _precision(place, vague), words, True, destination
+        _r, _d, place, is_vague, words = eligible[0]
+        return place, _precision(place, is_vague), words, True, destination
     # "the provincial capital", "the province": the province in focus
-    local = text[sent.start:sent.end]
+    local = text[sent.start : sent.end]
     cap = lx.PROVINCIAL_CAPITAL.search(local)
-    if cap and re.search(r"\w,\s*$", local[:cap.start()]):
+    if cap and re.search(r"\w,\s*$", local[: cap.start()]):
         cap = None  # "Pemba, the provincial capital": an apposition naming another place
     if cap and focus.admin1 is not None:
         capital = gz.capital_of(focus.admin1)
         if capital is not None:
-            vague = lx.VAGUE_BEFORE.search(local[:cap.start()][-70:])
-            start = cap.start() - len(local[:cap.start()][-70:]) + vague.start() if vague else cap.start()
-            return capital, _precision(capital, bool(vague)), local[start:cap.end()], True, destination
+            near = lx.VAGUE_BEFORE.search(local[: cap.start()][-70:])
+            start = cap.start() - len(local[: cap.start()][-70:]) + near.start() if near else cap.start()
+            return capital, _precision(capital, near is not None), local[start : cap.end()], True, destination
     city = lx.THE_CITY.search(local)
     if city and focus.place is not None:
-        vague = lx.VAGUE_BEFORE.search(local[:city.end()][-70:])
-        return focus.place, 2 if vague else 1, city.group(0), True, destination
+        near = lx.VAGUE_BEFORE.search(local[: city.end()][-70:])
+        return focus.place, 2 if near else 1, city.group(0), True, destination
     if focus.admin1 is not None:
         prov = lx.THE_PROVINCE.search(local)
         return focus.admin1, 3, prov.group(0) if prov else "", bool(prov), destination
@@ -195,6 +215,8 @@ def _update_focus(focus: _Focus, mentions: list[Mention], gz: Gazetteer, chosen:
         focus.country = gz.country(chosen.country_code) or focus.country
         return
     for m in mentions:
+        if m.place is None:
+            continue
         if m.place.kind == ADMIN1:
             focus.admin1 = m.place
         elif m.place.kind == COUNTRY and focus.country is None:
@@ -214,25 +236,42 @@ def _merge(into: _Draft, d: _Draft) -> None:
             setattr(into, f, getattr(d, f))
     if not into.own_place and d.own_place:  # a later sentence makes the place precise
         into.place, into.geo_precision, into.location_text, into.own_place = (
-            d.place, d.geo_precision, d.location_text, True)
-    elif d.own_place and d.place is not None and into.place is not None and d.geo_precision is not None \
-            and into.geo_precision is not None and d.geo_precision < into.geo_precision \
-            and d.place.country_code == into.place.country_code:
+            d.place,
+            d.geo_precision,
+            d.location_text,
+            True,
+        )
+    elif (
+        d.own_place
+        and d.place is not None
+        and into.place is not None
+        and d.geo_precision is not None
+        and into.geo_precision is not None
+        and d.geo_precision < into.geo_precision
+        and d.place.country_code == into.place.country_code
+    ):
         into.place, into.geo_precision, into.location_text = d.place, d.geo_precision, d.location_text
     into.weak = into.weak and d.weak
 
 
+DEFAULT_TIME_BUDGET = 60.0  # seconds per report
+MERGE_LOOKBACK = 12  # events a new sentence may merge into (bounds the work on long reports)
+
+
 def _find_merge_target(events: list[_Draft], d: _Draft) -> _Draft | None:
-    for e in reversed(events):
+    for e in reversed(events[-MERGE_LOOKBACK:]):
         if e.category != d.category or not _compatible(e.actor1, d.actor1):
             continue
         if not d.own_place:
             return e
-        if e.place is not None and d.place is not None and e.place.place_id == d.place.place_id \
-                and e.event_date == d.event_date:
+        if (
+            e.place is not None
+            and d.place is not None
+            and e.place.place_id == d.place.place_id
+            and e.event_date == d.event_date
+        ):
             return e
-        if not e.own_place and e.place is not None and d.place is not None \
-                and gz_same_admin1(e.place, d.place):
+        if not e.own_place and e.place is not None and d.place is not None and gz_same_admin1(e.place, d.place):
             return e  # the earlier, province-level telling made precise
     return None
 
@@ -245,17 +284,27 @@ def extract(
     report: Report,
     geoparser: Geoparser | None = None,
     household_table: dict[str, float] | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> list[dict]:
     """Event records (dicts with the schema's fields plus ``lat``/``lon``) read from one report."""
     gp = geoparser or Geoparser()
     gz = gp.gz
     text = report.text
+    budget = time_budget
+    deadline = time.monotonic() + budget if budget else None
     mentions = [m for m in gp.parse(text) if m.place is not None]
+    starts = [m.start for m in mentions]
     focus = _Focus()
     events: list[_Draft] = []
     for sent in sentences(text):
-        ms = [m for m in mentions if sent.start <= m.start < sent.end]
-        local = text[sent.start:sent.end]
+        lo = bisect.bisect_left(starts, sent.start)
+        ms = mentions[lo : bisect.bisect_left(starts, sent.end, lo)]
+        if deadline is not None and time.monotonic() > deadline:
+            raise LimitError(
+                f"{report.source}: took longer than the {budget:g} s budget per report "
+                f"(read {sent.start:,} of {len(text):,} characters); split it or raise --time-budget"
+            )
+        local = text[sent.start : sent.end]
         if sent.heading or lx.NON_EVENT.search(local):
             _update_focus(focus, ms, gz)
             continue
@@ -263,7 +312,7 @@ def extract(
         anaphor = _ANAPHOR.match(local)
         if not found and anaphor:
             cat = _ANAPHOR_CATEGORY.get(anaphor.group(1).lower())
-            target = next((e for e in reversed(events) if e.category == cat), None)
+            target = next((e for e in reversed(events[-MERGE_LOOKBACK:]) if e.category == cat), None)
             if target is not None:
                 target.sentences.append(sent)
                 if target.category in VIOLENT and target.fatalities_text is None:
@@ -288,8 +337,22 @@ def extract(
             date, tprec, words = resolve(local, report.report_date)
             if not words and events:  # no time words: the story goes on at the time of the last event
                 date, tprec = dt.date.fromisoformat(events[-1].event_date), events[-1].time_precision
-            d = _Draft(category, trig.event_type, trig.sub_event_type, trig.rank, place, prec, loc_text, own,
-                       actor1, actor2, date.isoformat(), tprec, sentences=[sent], weak=trig.weak)
+            d = _Draft(
+                category,
+                trig.event_type,
+                trig.sub_event_type,
+                trig.rank,
+                place,
+                prec,
+                loc_text,
+                own,
+                actor1,
+                actor2,
+                date.isoformat(),
+                tprec,
+                sentences=[sent],
+                weak=trig.weak,
+            )
             if category in VIOLENT and not violent_done:
                 d.fatalities, d.fatalities_text = _first_number(lx.FATALITIES, local)
                 violent_done = d.fatalities_text is not None
@@ -311,7 +374,7 @@ def extract(
 def _attach_figures(events: list[_Draft], sent: Sentence) -> None:
     """A sentence with no trigger that gives a toll ("400 people were killed in the attack") tells more of
     the last violent event."""
-    violent = [e for e in events if e.category in VIOLENT]
+    violent = [e for e in events[-MERGE_LOOKBACK:] if e.category in VIOLENT]
     last_sentence = violent[-1].sentences[0].start if violent else None
     target = next((e for e in violent if e.sentences[0].start == last_sentence), None)
     if target is None or target.fatalities_text is not None:
@@ -342,6 +405,7 @@ def _confidence(d: _Draft) -> float:
 
 def _record(report: Report, d: _Draft, household_table: dict[str, float] | None) -> dict:
     p = d.place
+    assert p is not None  # unplaced drafts never reach the output
     hh = None
     people = d.people
     if d.families is not None and people is None:

@@ -24,41 +24,104 @@ def _t(rx: str, category: str, event_type: str, sub: str, rank: int, weak: bool 
 
 EXPLOSIONS = "Explosions/Remote violence"
 TRIGGERS: list[Trigger] = [
-    _t(r"\b(?:air ?strikes?|airstrikes?|air raids?|aerial (?:bombardment|bombing|attacks?)|drone (?:strikes?|attacks?)|"
-       r"bombing raids?|warplanes?|fighter jets?|helicopter gunships?|airstrike)\b", "strike", EXPLOSIONS,
-       "Air/drone strike", 3),
-    _t(r"\b(?:conducted|carried out|launched) (?:\w+ )?strikes\b|\bstrikes (?:that|which) (?:had )?killed\b",
-       "strike", EXPLOSIONS, "Air/drone strike", 2),
-    _t(r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rocket (?:fire|attacks?)|rockets? (?:hit|struck|landed|fired)|"
-       r"missiles? (?:strikes?|attacks?|hit|struck)|(?:fired|launched) (?:\w+ )?(?:rockets|missiles)|barrel bombs?|"
-       r"ballistic missiles?|cruise missiles?|shelled)\b", "strike", EXPLOSIONS,
-       "Shelling/artillery/missile attack", 2),
-    _t(r"\b(?:suicide (?:bomb(?:er|ing|s)?|attack(?:er)?s?|car bomb)|suicide vest)\b", "strike", EXPLOSIONS,
-       "Suicide bomb", 4),
-    _t(r"\b(?:ieds?|roadside bombs?|improvised explosive|landmines?|land mines?|car bombs?|bomb (?:blast|attack)s?|"
-       r"(?:an |the )?explosions?|blasts?|exploded|detonated)\b", "strike", EXPLOSIONS,
-       "Remote explosive/landmine/IED", 1),
-    _t(r"\b(?:(?:took|take|taking|taken|seized?|seizing|captured?|capturing) (?:full )?(?:control of|over)|"
-       r"took|seized|captured|overran|overrun|stormed|storming|fell to|has fallen|had fallen)\b",
-       "clash", "Battles", "Non-state actor overtakes territory", 3),
-    _t(r"\b(?:retook|recaptured|regained (?:control of )?|retaken|liberated|pushed back|drove out|cleared)\b",
-       "clash", "Battles", "Government regains territory", 4),
-    _t(r"\b(?:clash(?:es|ed)?|gun ?battles?|firefights?|exchange of fire|exchanged fire|heavy fighting|"
-       r"fought|ambush(?:ed)?|attacked (?:a |an |the )?(?:\w+ )?(?:checkpoints?|base|outpost|convoy|positions?|posts?|"
-       r"patrol|troops|soldiers|forces)|attacked (?:the |a )?(?:town|city|village|district|port|camp)|"
-       r"(?:launched|mounted) an? (?:\w+ )?(?:attack|assault|offensive) on)\b", "clash", "Battles", "Armed clash", 2),
+    _t(
+        r"\b(?:air ?strikes?|airstrikes?|air raids?|aerial (?:bombardment|bombing|attacks?)|drone (?:strikes?|attacks?)|"
+        r"bombing raids?|warplanes?|fighter jets?|helicopter gunships?|airstrike)\b",
+        "strike",
+        EXPLOSIONS,
+        "Air/drone strike",
+        3,
+    ),
+    _t(
+        r"\b(?:conducted|carried out|launched) (?:\w+ )?strikes\b|\bstrikes (?:that|which) (?:had )?killed\b",
+        "strike",
+        EXPLOSIONS,
+        "Air/drone strike",
+        2,
+    ),
+    _t(
+        r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rocket (?:fire|attacks?)|rockets? (?:hit|struck|landed|fired)|"
+        r"missiles? (?:strikes?|attacks?|hit|struck)|(?:fired|launched) (?:\w+ )?(?:rockets|missiles)|barrel bombs?|"
+        r"ballistic missiles?|cruise missiles?|shelled)\b",
+        "strike",
+        EXPLOSIONS,
+        "Shelling/artillery/missile attack",
+        2,
+    ),
+    _t(
+        r"\b(?:suicide (?:bomb(?:er|ing|s)?|attack(?:er)?s?|car bomb)|suicide vest)\b",
+        "strike",
+        EXPLOSIONS,
+        "Suicide bomb",
+        4,
+    ),
+    _t(
+        r"\b(?:ieds?|roadside bombs?|improvised explosive|landmines?|land mines?|car bombs?|bomb (?:blast|attack)s?|"
+        r"(?:an |the )?explosions?|blasts?|exploded|detonated)\b",
+        "strike",
+        EXPLOSIONS,
+        "Remote explosive/landmine/IED",
+        1,
+    ),
+    _t(
+        r"\b(?:(?:took|take|taking|taken|seized?|seizing|captured?|capturing) (?:full )?(?:control of|over)|"
+        r"took|seized|captured|overran|overrun|stormed|storming|fell to|has fallen|had fallen)\b",
+        "clash",
+        "Battles",
+        "Non-state actor overtakes territory",
+        3,
+    ),
+    _t(
+        r"\b(?:retook|recaptured|regained (?:control of )?|retaken|liberated|pushed back|drove out|cleared)\b",
+        "clash",
+        "Battles",
+        "Government regains territory",
+        4,
+    ),
+    _t(
+        r"\b(?:clash(?:es|ed)?|gun ?battles?|firefights?|exchange of fire|exchanged fire|heavy fighting|"
+        r"fought|ambush(?:ed)?|attacked (?:a |an |the )?(?:\w+ )?(?:checkpoints?|base|outpost|convoy|positions?|posts?|"
+        r"patrol|troops|soldiers|forces)|attacked (?:the |a )?(?:town|city|village|district|port|camp)|"
+        r"(?:launched|mounted) an? (?:\w+ )?(?:attack|assault|offensive) on)\b",
+        "clash",
+        "Battles",
+        "Armed clash",
+        2,
+    ),
     _t(r"\bfighting\b", "clash", "Battles", "Armed clash", 1, weak=True),
-    _t(r"\b(?:massacred?|executed|abducted|kidnapped|beheaded|killed (?:\w+ ){0,3}civilians|opened fire on "
-       r"(?:civilians|worshippers|villagers|a crowd|passengers)|attack(?:ed|s)? on (?:civilians|villagers|a village|a "
-       r"market|worshippers|a mosque|a church|a school|a hospital|a camp)|gunmen (?:killed|attacked|stormed))\b",
-       "attack", "Violence against civilians", "Attack", 3),
-    _t(r"\b(?:fled|flee|fleeing|displaced|displacement|idps?|internally displaced|forced (?:\w+ )?(?:from|out of) "
-       r"their homes|uprooted|evacuated|sought refuge|seeking refuge|took refuge|sheltering|left their homes|"
-       r"abandoned their homes)\b", "displacement", "Displacement", "Displacement", 1),
-    _t(r"\b(?:protest(?:s|ed|ers|ing)?|demonstrat(?:ion|ions|ors|ed|ing)|rall(?:y|ies|ied)|sit-ins?|"
-       r"marched)\b", "unrest", "Protests", "Peaceful protest", 1),
-    _t(r"\b(?:riot(?:s|ers|ing|ed)?|looted|looting|torched|set (?:\w+ )?on fire|mob)\b", "unrest", "Riots",
-       "Violent demonstration", 2),
+    _t(
+        r"\b(?:massacred?|executed|abducted|kidnapped|beheaded|killed (?:\w+ ){0,3}civilians|opened fire on "
+        r"(?:civilians|worshippers|villagers|a crowd|passengers)|attack(?:ed|s)? on (?:civilians|villagers|a village|a "
+        r"market|worshippers|a mosque|a church|a school|a hospital|a camp)|gunmen (?:killed|attacked|stormed))\b",
+        "attack",
+        "Violence against civilians",
+        "Attack",
+        3,
+    ),
+    _t(
+        r"\b(?:fled|flee|fleeing|displaced|displacement|idps?|internally displaced|forced (?:\w+ )?(?:from|out of) "
+        r"their homes|uprooted|evacuated|sought refuge|seeking refuge|took refuge|sheltering|left their homes|"
+        r"abandoned their homes)\b",
+        "displacement",
+        "Displacement",
+        "Displacement",
+        1,
+    ),
+    _t(
+        r"\b(?:protest(?:s|ed|ers|ing)?|demonstrat(?:ion|ions|ors|ed|ing)|rall(?:y|ies|ied)|sit-ins?|"
+        r"marched)\b",
+        "unrest",
+        "Protests",
+        "Peaceful protest",
+        1,
+    ),
+    _t(
+        r"\b(?:riot(?:s|ers|ing|ed)?|looted|looting|torched|set (?:\w+ )?on fire|mob)\b",
+        "unrest",
+        "Riots",
+        "Violent demonstration",
+        2,
+    ),
 ]
 
 # sentence-level contexts in which trigger words do not report an event
@@ -70,9 +133,12 @@ NON_EVENT = re.compile(
     re.I,
 )
 # trigger matches to ignore wherever they stand
-IGNORE_MATCH = re.compile(r"\b(?:under attack|took place|took part|took office|took power|taking part|took note|"
-                          r"took (?:a |the )?(?:decision|step|steps|measures)|took to (?:the )?streets|"
-                          r"captured (?:on|in) (?:video|camera|film))\b", re.I)
+IGNORE_MATCH = re.compile(
+    r"\b(?:under attack|took place|took part|took office|took power|taking part|took note|"
+    r"took (?:a |the )?(?:decision|step|steps|measures)|took to (?:the )?streets|"
+    r"captured (?:on|in) (?:video|camera|film))\b",
+    re.I,
+)
 
 # -- actors -----------------------------------------------------------------------------------
 ACTOR_GROUPS: list[tuple[str, str]] = [
@@ -100,9 +166,11 @@ ACTOR_GROUPS: list[tuple[str, str]] = [
     (r"haqqani network", "Haqqani Network"),
     (r"al[- ]qaeda|aqap|aqim", "Al-Qaeda"),
 ]
-_ARMED_NOUN = (r"(?:forces|troops|army|military|air force|police|soldiers|security forces|navy|militias?|"
-               r"coalition|fighters|militants|insurgents|rebels|gunmen|jihadists|paramilitaries|gendarmes|"
-               r"protesters|demonstrators|rioters|mob|drones?|warplanes?|jets|aircraft)")
+_ARMED_NOUN = (
+    r"(?:forces|troops|army|military|air force|police|soldiers|security forces|navy|militias?|"
+    r"coalition|fighters|militants|insurgents|rebels|gunmen|jihadists|paramilitaries|gendarmes|"
+    r"protesters|demonstrators|rioters|mob|drones?|warplanes?|jets|aircraft)"
+)
 _STATE_ADJ = {"american": "US", "us": "US", "u.s.": "US", "united states": "US", "u.s": "US"}
 ACTOR_RX = re.compile(
     r"\b(?:(?P<group>(?i:" + "|".join(p for p, _ in ACTOR_GROUPS) + r"))(?:\s+(?:fighters|militants|insurgents|"
@@ -136,14 +204,19 @@ def normalise_actor(raw: str) -> str:
 
 # -- figures ------------------------------------------------------------------------------------
 _N = rf"(?:{QUALIFIER}\s+)?(?P<n>{NUMBER})"
-_VICTIMS = (r"(?:people|persons|civilians|insurgents|militants|fighters|soldiers|troops|policemen|police officers|"
-            r"officers|children|women|men|members|rebels|gunmen|attackers|jihadists|terrorists|villagers|"
-            r"residents|worshippers|protesters|demonstrators|security personnel|personnel|guards|others|"
-            r"[a-z]+ (?:soldiers|fighters|militants|civilians|troops|policemen|members|insurgents))")
+_VICTIMS = (
+    r"(?:people|persons|civilians|insurgents|militants|fighters|soldiers|troops|policemen|police officers|"
+    r"officers|children|women|men|members|rebels|gunmen|attackers|jihadists|terrorists|villagers|"
+    r"residents|worshippers|protesters|demonstrators|security personnel|personnel|guards|others|"
+    r"[a-z]+ (?:soldiers|fighters|militants|civilians|troops|policemen|members|insurgents))"
+)
 FATALITIES = [
     re.compile(rf"\b(?:killed|killing|kills|left|leaving)\s+{_N}\s+(?:{_VICTIMS}\s+)?(?:dead)?", re.I),
-    re.compile(rf"\b{_N}\s+(?:{_VICTIMS}\s+)?(?:\w+\s+){{0,2}}(?:were|have been|had been|was|are|being)?\s*"
-               rf"(?:killed|dead|died|slain|lost their lives|perished)\b", re.I),
+    re.compile(
+        rf"\b{_N}\s+(?:{_VICTIMS}\s+)?(?:\w+\s+){{0,2}}(?:were|have been|had been|was|are|being)?\s*"
+        rf"(?:killed|dead|died|slain|lost their lives|perished)\b",
+        re.I,
+    ),
     re.compile(rf"\bdeath toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|reached|rose to|climbed to|stands at)\s+{_N}", re.I),
     re.compile(rf"\b{_N}\s+(?:deaths|fatalities|dead)\b", re.I),
 ]
@@ -153,12 +226,21 @@ FAMILIES = [
 ]
 PEOPLE_DISPLACED = [
     re.compile(rf"\bbetween\s+{_N}\s+and\s+(?:{NUMBER})\s+(?:people|persons|individuals|residents|civilians)", re.I),
-    re.compile(rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:people|persons|individuals|residents|civilians|villagers|idps|"
-               rf"internally displaced(?: people| persons)?)\s+(?:\w+\s+){{0,3}}{_DISPLACED_VERB}", re.I),
-    re.compile(rf"\b(?:displaced|displacing|uprooted|forced out)\s+{_N}\s+(?:people|persons|individuals|residents|"
-               rf"civilians)?", re.I),
-    re.compile(rf"\b{_N}\s+(?:idps|internally displaced people|internally displaced persons|displaced people|"
-               rf"displaced persons)\b", re.I),
+    re.compile(
+        rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:people|persons|individuals|residents|civilians|villagers|idps|"
+        rf"internally displaced(?: people| persons)?)\s+(?:\w+\s+){{0,3}}{_DISPLACED_VERB}",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?:displaced|displacing|uprooted|forced out)\s+{_N}\s+(?:people|persons|individuals|residents|"
+        rf"civilians)?",
+        re.I,
+    ),
+    re.compile(
+        rf"\b{_N}\s+(?:idps|internally displaced people|internally displaced persons|displaced people|"
+        rf"displaced persons)\b",
+        re.I,
+    ),
 ]
 
 # -- place roles ----------------------------------------------------------------------------------
@@ -170,8 +252,11 @@ NOT_EVENT_BEFORE = re.compile(
     re.I,
 )
 # a verb in the gap means the place belongs to the reported event, not to the speaker or the talks
-GAP_VERB = re.compile(r"\b(?:said|says|told|reported|hit|struck|killed|attacked|shelled|bombed|fled|clashed|"
-                      r"seized|captured|stormed)\b", re.I)
+GAP_VERB = re.compile(
+    r"\b(?:said|says|told|reported|hit|struck|killed|attacked|shelled|bombed|fled|clashed|"
+    r"seized|captured|stormed)\b",
+    re.I,
+)
 NOT_EVENT_AFTER = re.compile(
     r"^(?:-[A-Z]\w+|'s|’s|-based| based| administration| government| officials| authorities| spokes\w+| ministry| embassy|"
     r" forces| military| troops| army| air force| police| navy| soldiers| security forces| said| says| has said|"

@@ -15,7 +15,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
@@ -118,7 +118,9 @@ var {{ this.get_name() }} = (function () {
         var m = L.circleMarker(ll, {radius: p.marker_radius, color: '#222', weight: 1, fillColor: colour,
                                     fillOpacity: 0.85, className: 'im-marker im-' + p.category});
         m.bindPopup(function () { return window.incidentPopup(p); }, {maxWidth: 360});
-        m.bindTooltip(p.tooltip);
+        var tip = document.createElement('span');
+        tip.textContent = p.tooltip;
+        m.bindTooltip(tip);
         m.feature = f;
         markers.addLayer(m);
         if (p.uncertainty_m) {
@@ -133,8 +135,9 @@ var {{ this.get_name() }} = (function () {
 """
     )
 
-    def __init__(self, features: list[dict], category: str, name: str, colour: str, cluster: bool = True,
-                 show: bool = True):
+    def __init__(
+        self, features: list[dict], category: str, name: str, colour: str, cluster: bool = True, show: bool = True
+    ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "EventLayer"
         self.category = category
@@ -176,7 +179,8 @@ def _legend(categories: list[str]) -> HtmlBox:
         'border:1px dashed #555;border-radius:6px;margin-right:6px"></span>place known only approximately</div>'
     )
     return HtmlBox(
-        "<b>Legend</b>" + rows, "im-legend",
+        "<b>Legend</b>" + rows,
+        "im-legend",
         "position:fixed;bottom:24px;left:10px;z-index:1000;background:#fff;padding:6px 8px;border-radius:4px;"
         "font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.4)",
     )
@@ -186,10 +190,17 @@ def _summary(gdf: gpd.GeoDataFrame, title: str) -> HtmlBox:
     counts = gdf["category"].value_counts()
     parts = [f"<div class='im-title' style='font-weight:bold;font-size:14px'>{html.escape(title)}</div>"]
     if len(gdf):
-        parts.append(f"<div>{html.escape(str(gdf['event_date'].min()))} to {html.escape(str(gdf['event_date'].max()))}"
-                     f" &middot; {len(gdf)} events</div>")
-        parts.append("<div>" + ", ".join(f"{html.escape(CATEGORY_STYLE[c][1])}: {int(n)}"
-                                         for c, n in counts.items() if c in CATEGORY_STYLE) + "</div>")
+        parts.append(
+            f"<div>{html.escape(str(gdf['event_date'].min()))} to {html.escape(str(gdf['event_date'].max()))}"
+            f" &middot; {len(gdf)} events</div>"
+        )
+        parts.append(
+            "<div>"
+            + ", ".join(
+                f"{html.escape(CATEGORY_STYLE[c][1])}: {int(n)}" for c, n in counts.items() if c in CATEGORY_STYLE
+            )
+            + "</div>"
+        )
         fat = gdf["fatalities"].sum(skipna=True)
         disp = gdf["displaced_people"].sum(skipna=True)
         parts.append(f"<div>Fatalities reported: {int(fat)} &middot; people displaced: {int(disp)}</div>")
@@ -197,7 +208,8 @@ def _summary(gdf: gpd.GeoDataFrame, title: str) -> HtmlBox:
     else:
         parts.append("<div>No events</div>")
     return HtmlBox(
-        "".join(parts), "im-summary",
+        "".join(parts),
+        "im-summary",
         "position:fixed;top:10px;left:50px;z-index:1000;background:#fff;padding:6px 10px;border-radius:4px;"
         "font:12px sans-serif;max-width:420px;box-shadow:0 1px 4px rgba(0,0,0,.4)",
     )
@@ -212,12 +224,15 @@ def marker_radius(fatalities, displaced) -> float:
 def _features(gdf: gpd.GeoDataFrame) -> list[dict]:
     out = []
     for row in gdf.itertuples(index=False):
-        p = {k: (None if pd.isna(v) else (v.item() if hasattr(v, "item") else v))
-             for k, v in row._asdict().items() if k != "geometry"}
+        p = {
+            k: (None if pd.isna(v) else (v.item() if hasattr(v, "item") else v))
+            for k, v in row._asdict().items()
+            if k != "geometry"
+        }
         p["marker_radius"] = marker_radius(p.get("fatalities"), p.get("displaced_people"))
-        p["uncertainty_m"] = UNCERTAINTY_M.get(p.get("geo_precision"))
-        p["geo_precision_words"] = GEO_PRECISION_WORDS.get(p.get("geo_precision"))
-        p["time_precision_words"] = TIME_PRECISION_WORDS.get(p.get("time_precision"))
+        p["uncertainty_m"] = UNCERTAINTY_M.get(p.get("geo_precision") or 0)
+        p["geo_precision_words"] = GEO_PRECISION_WORDS.get(p.get("geo_precision") or 0)
+        p["time_precision_words"] = TIME_PRECISION_WORDS.get(p.get("time_precision") or 0)
         figures = []
         if p.get("fatalities") is not None:
             figures.append(f"{p['fatalities']} killed")
@@ -228,13 +243,19 @@ def _features(gdf: gpd.GeoDataFrame) -> list[dict]:
         p["tooltip"] = " · ".join(
             [str(p.get("event_date")), str(p.get("sub_event_type")), str(p.get("location")), *figures]
         )
-        out.append({"type": "Feature", "properties": p,
-                    "geometry": {"type": "Point", "coordinates": [round(row.geometry.x, 6), round(row.geometry.y, 6)]}})
+        out.append(
+            {
+                "type": "Feature",
+                "properties": p,
+                "geometry": {"type": "Point", "coordinates": [round(row.geometry.x, 6), round(row.geometry.y, 6)]},
+            }
+        )
     return out
 
 
-def make_map(events: gpd.GeoDataFrame, title: str = "Incident map", cluster: bool = True,
-             layers: list[str] | None = None) -> folium.Map:
+def make_map(
+    events: gpd.GeoDataFrame, title: str = "Incident map", cluster: bool = True, layers: list[str] | None = None
+) -> folium.Map:
     """A folium map of events: one toggleable layer per category, legend, summary, popups with sources."""
     gdf = events.to_crs(4326) if events.crs else events
     gdf = gdf[~gdf.geometry.is_empty & gdf.geometry.notna()]
@@ -245,13 +266,19 @@ def make_map(events: gpd.GeoDataFrame, title: str = "Incident map", cluster: boo
         centre = [(miny + maxy) / 2, (minx + maxx) / 2]
     else:
         centre = [20, 0]
-    m = IncidentMap(location=centre, zoom_start=6, tiles="OpenStreetMap", control_scale=True,
-                     prefer_canvas=len(gdf) > CANVAS_ABOVE)
-    m.get_root().header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="im_title")
-    m.get_root().header.add_child(Element(
-        "<style>.im-popup{font:12px sans-serif;max-width:340px}.im-popup-title{font-weight:bold;margin-bottom:4px}"
-        ".im-source-text{margin:6px 0 0;padding-left:6px;border-left:3px solid #ccc;font-style:italic}</style>"),
-        name="im_style")
+    m = IncidentMap(
+        location=centre, zoom_start=6, tiles="OpenStreetMap", control_scale=True, prefer_canvas=len(gdf) > CANVAS_ABOVE
+    )
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="im_title")
+    root.header.add_child(
+        Element(
+            "<style>.im-popup{font:12px sans-serif;max-width:340px}.im-popup-title{font-weight:bold;margin-bottom:4px}"
+            ".im-source-text{margin:6px 0 0;padding-left:6px;border-left:3px solid #ccc;font-style:italic}</style>"
+        ),
+        name="im_style",
+    )
     m.add_child(PopupBuilder())
     present = [c for c in CATEGORIES if c in set(gdf["category"])]
     for c in present:
@@ -265,8 +292,24 @@ def make_map(events: gpd.GeoDataFrame, title: str = "Incident map", cluster: boo
     return m
 
 
+def _stable_ids(m: folium.Map) -> None:
+    """folium names elements with random ids; number them in tree order so that the same input gives a
+    byte-identical page."""
+    counter = 0
+
+    def walk(el) -> None:
+        nonlocal counter
+        el._id = f"{counter:012x}"
+        counter += 1
+        for child in list(el._children.values()):
+            walk(child)
+
+    walk(m.get_root())
+
+
 def map_html(m: folium.Map, cdn: bool = False) -> str:
     """The page as one HTML string; self-contained unless ``cdn``."""
+    _stable_ids(m)
     page = m.get_root().render()
     return page if cdn else inline_assets(page)
 

@@ -5,19 +5,64 @@ from __future__ import annotations
 import re
 
 UNITS = {
-    "zero": 0, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "dozen": 12, "a dozen": 12, "half a dozen": 6, "a couple": 2, "couple": 2,
+    "zero": 0,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
+    "a dozen": 12,
+    "half a dozen": 6,
+    "a couple": 2,
+    "couple": 2,
 }
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-VAGUE = {"dozens", "scores", "hundreds", "thousands", "tens of thousands", "hundreds of thousands", "millions",
-         "several", "many", "numerous", "some", "a few", "few"}
+VAGUE = {
+    "dozens",
+    "scores",
+    "hundreds",
+    "thousands",
+    "tens of thousands",
+    "hundreds of thousands",
+    "millions",
+    "several",
+    "many",
+    "numerous",
+    "some",
+    "a few",
+    "few",
+}
 
-_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-        r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|" \
-        r"hundred|thousand|million|billion)"
+_WORD = (
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|"
+    r"hundred|thousand|million|billion)"
+)
 # a number as written: digits (with separators, decimals, million), or number words, or a vague quantity
 NUMBER = (
     r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:million|thousand|m\b|k\b))?"
@@ -25,8 +70,10 @@ NUMBER = (
     r"|" + _WORD + r"(?:[\s-]+(?:and\s+)?" + _WORD + r")*"
     r"|tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions"
 )
-QUALIFIER = r"(?:at least|more than|over|about|around|some|nearly|almost|up to|approximately|roughly|an estimated|" \
-            r"as many as|close to|fewer than|less than)"
+QUALIFIER = (
+    r"(?:at least|more than|over|about|around|some|nearly|almost|up to|approximately|roughly|an estimated|"
+    r"as many as|close to|fewer than|less than)"
+)
 
 
 def parse_number(text: str) -> tuple[int | None, str]:

@@ -39,10 +39,40 @@ class _HTMLText(HTMLParser):
     """Text of an HTML page: scripts and styles dropped, blocks on their own lines, dates noted."""
 
     SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
-    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header",
-             "footer", "blockquote", "pre", "table", "ul", "ol", "hr", "title"}
-    META_DATE = {"date", "dc.date", "article:published_time", "og:published_time", "pubdate", "publishdate",
-                 "dcterms.date", "datepublished"}
+    BLOCK = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "blockquote",
+        "pre",
+        "table",
+        "ul",
+        "ol",
+        "hr",
+        "title",
+    }
+    META_DATE = {
+        "date",
+        "dc.date",
+        "article:published_time",
+        "og:published_time",
+        "pubdate",
+        "publishdate",
+        "dcterms.date",
+        "datepublished",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -54,10 +84,13 @@ class _HTMLText(HTMLParser):
         a = {k.lower(): (v or "") for k, v in attrs}
         if tag == "meta" and self.date is None:
             key = (a.get("name") or a.get("property") or a.get("itemprop") or "").lower()
-            if key in self.META_DATE and _ISO_DATE.search(a.get("content", "")):
-                self.date = _ISO_DATE.search(a["content"]).group(1)
-        if tag == "time" and self.date is None and _ISO_DATE.search(a.get("datetime", "")):
-            self.date = _ISO_DATE.search(a["datetime"]).group(1)
+            found = _ISO_DATE.search(a.get("content", ""))
+            if key in self.META_DATE and found:
+                self.date = found.group(1)
+        if tag == "time" and self.date is None:
+            found = _ISO_DATE.search(a.get("datetime", ""))
+            if found:
+                self.date = found.group(1)
         if tag in self.SKIP and tag != "head":
             self.skip += 1
         if tag in self.BLOCK:
@@ -103,7 +136,9 @@ def markdown_to_text(md: str) -> str:
 
 def _kind(source: str, text: str) -> str:
     suffix = Path(source).suffix.lower()
-    if suffix in (".html", ".htm") or (suffix not in (".md", ".markdown") and re.match(r"\s*<(!doctype|html)", text, re.I)):
+    if suffix in (".html", ".htm") or (
+        suffix not in (".md", ".markdown") and re.match(r"\s*<(!doctype|html)", text, re.I)
+    ):
         return "html"
     if suffix in (".md", ".markdown"):
         return "markdown"
@@ -121,7 +156,7 @@ def parse_report(raw: str, source: str = "<text>", date: dt.date | str | None = 
     if fm:
         m = _FM_DATE.search(fm.group(1))
         found = m.group(1) if m else None
-        raw = raw[fm.end():]
+        raw = raw[fm.end() :]
     kind = _kind(source, raw)
     if kind == "html":
         raw, html_date = html_to_text(raw)
@@ -129,7 +164,7 @@ def parse_report(raw: str, source: str = "<text>", date: dt.date | str | None = 
     m = _DATE_LINE.match(raw)
     if m:
         found = found or m.group(1)
-        raw = raw[m.end():]
+        raw = raw[m.end() :]
     if kind == "markdown":
         raw = markdown_to_text(raw)
     text = raw.strip()
@@ -140,9 +175,7 @@ def parse_report(raw: str, source: str = "<text>", date: dt.date | str | None = 
     elif date is not None:
         report_date = date
     else:
-        raise InputError(
-            f"{source}: no report date (add a first line 'date YYYY-MM-DD' or pass --date YYYY-MM-DD)"
-        )
+        raise InputError(f"{source}: no report date (add a first line 'date YYYY-MM-DD' or pass --date YYYY-MM-DD)")
     return Report(text=text, report_date=report_date, source=source)
 
 

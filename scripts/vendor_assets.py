@@ -28,17 +28,30 @@ VENDOR = ROOT / "mapper" / "vendor"
 # name, version, npm integrity, files inside the package (under "package/")
 PACKAGES = [
     (
-        "leaflet", "1.9.4",
+        "leaflet",
+        "1.9.4",
         "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
-        ["dist/leaflet.js", "dist/leaflet.css", "dist/images/layers.png", "dist/images/layers-2x.png",
-         "dist/images/marker-icon.png", "dist/images/marker-icon-2x.png", "dist/images/marker-shadow.png",
-         "LICENSE"],
+        [
+            "dist/leaflet.js",
+            "dist/leaflet.css",
+            "dist/images/layers.png",
+            "dist/images/layers-2x.png",
+            "dist/images/marker-icon.png",
+            "dist/images/marker-icon-2x.png",
+            "dist/images/marker-shadow.png",
+            "LICENSE",
+        ],
     ),
     (
-        "leaflet.markercluster", "1.5.3",
+        "leaflet.markercluster",
+        "1.5.3",
         "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
-        ["dist/leaflet.markercluster.js", "dist/MarkerCluster.css", "dist/MarkerCluster.Default.css",
-         "MIT-LICENCE.txt"],
+        [
+            "dist/leaflet.markercluster.js",
+            "dist/MarkerCluster.css",
+            "dist/MarkerCluster.Default.css",
+            "MIT-LICENCE.txt",
+        ],
     ),
 ]
 
@@ -46,7 +59,9 @@ PACKAGES = [
 def npm_pack(name: str, version: str, dest: Path) -> Path:
     out = subprocess.run(
         ["npm", "pack", f"{name}@{version}", "--json", "--pack-destination", str(dest)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return dest / json.loads(out.stdout)[0]["filename"]
 

@@ -15,7 +15,6 @@ EXAMPLES = ROOT / "examples"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-
 @pytest.fixture(scope="session")
 def gazetteer():
     from gazetteer import Gazetteer
@@ -51,8 +50,15 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
@@ -67,8 +73,14 @@ class PageRun:
         self.dialogs: list[str] = []
         self.requests: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        self.page.on("console", lambda m: self.errors.append(f"console: {m.text}")
-                     if m.type == "error" and "net::ERR_FAILED" not in m.text else None)
+        self.page.on(
+            "console",
+            lambda m: (
+                self.errors.append(f"console: {m.text}")
+                if m.type == "error" and "net::ERR_FAILED" not in m.text
+                else None
+            ),
+        )
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
         def route(r):

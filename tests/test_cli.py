@@ -70,14 +70,24 @@ def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
     return {"missing": tmp_path / "missing.txt", "nodate": nodate, "empty": empty, "latin": latin}
 
 
-@pytest.mark.parametrize("case,message", [
-    ("missing", "no such file"), ("nodate", "no report date"), ("empty", "empty"), ("latin", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "case,message",
+    [
+        ("missing", "no such file"),
+        ("nodate", "no report date"),
+        ("empty", "empty"),
+        ("latin", "not UTF-8"),
+    ],
+)
 def test_bad_input_one_line_no_traceback_no_output(tmp_path, case, message):
     path = _bad_inputs(tmp_path)[case]
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "mapper.cli", "map", str(path), "--out-dir", str(out)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapper.cli", "map", str(path), "--out-dir", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("mapper: error:") and message in lines[0]

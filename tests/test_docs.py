@@ -27,5 +27,5 @@ def test_command_in_readme_with_help(path, cmd):
 
 def test_quick_start_has_two_commands():
     block = README.split("## Quick start", 1)[1].split("```", 2)[1]
-    lines = [l for l in block.splitlines()[1:] if l.strip() and not l.startswith("#")]
+    lines = [ln for ln in block.splitlines()[1:] if ln.strip() and not ln.startswith("#")]
     assert len(lines) == 2

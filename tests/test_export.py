@@ -30,9 +30,9 @@ def test_read_back_with_gdal(written):
     assert list(back.columns[:-1]) == list(FIELDS)
     assert back["fatalities"].dropna().astype(int).tolist() == [170]
     assert back["displaced_families"].dropna().astype(int).tolist() == [1500]
-    ints = dict(zip(info["fields"], info["dtypes"]))
+    ints = dict(zip(info["fields"], info["dtypes"], strict=True))
     assert ints["geo_precision"].startswith("int") and ints["time_precision"].startswith("int")
-    for a, b in zip(back.geometry, gdf.geometry):
+    for a, b in zip(back.geometry, gdf.geometry, strict=True):
         assert a.distance(b) < 1e-6
 
 

@@ -12,8 +12,11 @@ def _events(text, geoparser, date="2021-06-01"):
 
 
 def test_talks_and_speakers_are_not_event_places(geoparser):
-    ev = _events("Peace talks resumed in Doha on Monday. A spokesman in Washington said air strikes hit "
-                 "positions in Kandahar province overnight.", geoparser)
+    ev = _events(
+        "Peace talks resumed in Doha on Monday. A spokesman in Washington said air strikes hit "
+        "positions in Kandahar province overnight.",
+        geoparser,
+    )
     assert [(e["category"], e["location"], e["geo_precision"]) for e in ev] == [("strike", "Kandahār", 3)]
 
 

@@ -10,16 +10,19 @@ def test_lashkar_gah_spellings(gazetteer, name):
     assert gazetteer.geocode(name, country="AF").place.place_id == "geonames:1134720"
 
 
-@pytest.mark.parametrize("name,country,expected", [
-    ("Maarat al-Numan", None, "geonames:167611"),
-    ("Ma'arrat an-Nu'man", None, "geonames:167611"),
-    ("Hodeidah", None, "YE"),
-    ("Hudaydah", None, "YE"),
-    ("Al Hudaydah", None, "YE"),
-    ("Doha", None, "QA"),
-    ("Kandahar", "AF", "AF"),
-    ("Kandahar", "IN", "IN"),
-])
+@pytest.mark.parametrize(
+    "name,country,expected",
+    [
+        ("Maarat al-Numan", None, "geonames:167611"),
+        ("Ma'arrat an-Nu'man", None, "geonames:167611"),
+        ("Hodeidah", None, "YE"),
+        ("Hudaydah", None, "YE"),
+        ("Al Hudaydah", None, "YE"),
+        ("Doha", None, "QA"),
+        ("Kandahar", "AF", "AF"),
+        ("Kandahar", "IN", "IN"),
+    ],
+)
 def test_names_and_transliterations(gazetteer, name, country, expected):
     c = gazetteer.geocode(name, country=country)
     assert c is not None
@@ -55,14 +58,16 @@ def test_normalisation():
 
 
 def test_geoparser_finds_places_not_people(geoparser):
-    text = ("General Scott Miller said on Monday that talks in Doha would go on. "
-            "Fighting was reported in Lashkar Gah, the capital of Helmand province.")
+    text = (
+        "General Scott Miller said on Monday that talks in Doha would go on. "
+        "Fighting was reported in Lashkar Gah, the capital of Helmand province."
+    )
     ms = geoparser.parse(text)
     names = [m.name for m in ms]
     assert "Miller" not in names and "Scott" not in names and "Monday" not in names
     assert {"Doha", "Lashkar Gah", "Helmand"} <= set(names)
     for m in ms:
-        assert text[m.start:m.end] == m.name
+        assert text[m.start : m.end] == m.name
     helmand = next(m for m in ms if m.name == "Helmand")
     assert helmand.place.kind == ADMIN1
 

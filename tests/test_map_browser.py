@@ -51,8 +51,8 @@ def test_layer_toggles(seed_map, open_page):
 
 HOSTILE = [
     '<script>alert("x")</script>',
-    '<img src=x onerror=alert(1)>',
-    '</script><script>alert(2)</script>',
+    "<img src=x onerror=alert(1)>",
+    "</script><script>alert(2)</script>",
     '"><svg onload=alert(3)>',
     "javascript:alert(4)",
     "';alert(5);//",
@@ -74,6 +74,11 @@ def test_hostile_text_is_inert(tmp_path, geoparser, open_page):
     popup.wait_for()
     assert '<script>alert("x")</script>' in popup.inner_text()
     assert run.dialogs == [] and run.errors == []
-    assert page.evaluate("document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content svg,"
-                         " .leaflet-popup-content script').length") == 0
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content svg,"
+            " .leaflet-popup-content script').length"
+        )
+        == 0
+    )
     assert "onerror" in page.locator(".im-summary").inner_text()

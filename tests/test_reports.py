@@ -19,8 +19,10 @@ def test_date_line_front_matter_html_and_fallback():
     assert parse_report("date: 2021-01-02\nText.", "a.txt").report_date == dt.date(2021, 1, 2)
     r = parse_report("---\ntitle: x\ndate: 2022-03-04\n---\n# Head\n\nSome **bold** text.", "a.md")
     assert r.report_date == dt.date(2022, 3, 4) and "**" not in r.text and "#" not in r.text
-    html = ('<html><head><meta name="date" content="2023-05-06"><script>alert(1)</script></head>'
-            "<body><p>Shelling hit the town.</p><style>p{}</style></body></html>")
+    html = (
+        '<html><head><meta name="date" content="2023-05-06"><script>alert(1)</script></head>'
+        "<body><p>Shelling hit the town.</p><style>p{}</style></body></html>"
+    )
     r = parse_report(html, "a.html")
     assert r.report_date == dt.date(2023, 5, 6) and "alert" not in r.text and "Shelling" in r.text
     assert parse_report("No date here.", "a.txt", date="2024-01-01").report_date == dt.date(2024, 1, 1)
@@ -61,25 +63,31 @@ def test_bom_and_crlf(tmp_path):
 def test_sentences_keep_offsets_and_abbreviations():
     text = "Gen. Smith said the U.S. strikes hit Kabul. Fighting continues\nAround 1,500 families fled."
     ss = sentences(text)
-    assert [s.text for s in ss] == ["Gen. Smith said the U.S. strikes hit Kabul.", "Fighting continues",
-                                    "Around 1,500 families fled."]
-    assert all(text[s.start:s.end] == s.text for s in ss)
+    assert [s.text for s in ss] == [
+        "Gen. Smith said the U.S. strikes hit Kabul.",
+        "Fighting continues",
+        "Around 1,500 families fled.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in ss)
     assert ss[1].heading and not ss[0].heading
 
 
-@pytest.mark.parametrize("phrase,expected,prec", [
-    ("yesterday", "2020-10-11", 1),
-    ("on Monday", "2020-10-12", 1),
-    ("on Saturday", "2020-10-10", 1),
-    ("over the past couple days", "2020-10-11", 2),
-    ("in the last 24 hours", "2020-10-12", 2),
-    ("since Friday", "2020-10-09", 2),
-    ("last week", "2020-10-09", 2),
-    ("on 3 October", "2020-10-03", 1),
-    ("on October 3", "2020-10-03", 1),
-    ("earlier this month", "2020-10-01", 3),
-    ("nothing about time", "2020-10-12", 2),
-])
+@pytest.mark.parametrize(
+    "phrase,expected,prec",
+    [
+        ("yesterday", "2020-10-11", 1),
+        ("on Monday", "2020-10-12", 1),
+        ("on Saturday", "2020-10-10", 1),
+        ("over the past couple days", "2020-10-11", 2),
+        ("in the last 24 hours", "2020-10-12", 2),
+        ("since Friday", "2020-10-09", 2),
+        ("last week", "2020-10-09", 2),
+        ("on 3 October", "2020-10-03", 1),
+        ("on October 3", "2020-10-03", 1),
+        ("earlier this month", "2020-10-01", 3),
+        ("nothing about time", "2020-10-12", 2),
+    ],
+)
 def test_relative_dates(phrase, expected, prec):
     d, p, _ = resolve(f"Clashes broke out {phrase}.", dt.date(2020, 10, 12))
     assert (d.isoformat(), p) == (expected, prec)

@@ -24,12 +24,14 @@ def events(seed_report, geoparser):
 
 def test_exactly_the_four_events(events):
     got = sorted((e["category"], e["sub_event_type"]) for e in events)
-    assert got == sorted([
-        ("strike", "Air/drone strike"),
-        ("strike", "Air/drone strike"),
-        ("clash", "Non-state actor overtakes territory"),
-        ("displacement", "Displacement"),
-    ])
+    assert got == sorted(
+        [
+            ("strike", "Air/drone strike"),
+            ("strike", "Air/drone strike"),
+            ("clash", "Non-state actor overtakes territory"),
+            ("displacement", "Displacement"),
+        ]
+    )
 
 
 def test_strikes_stand_on_helmand_province(events):

@@ -26,5 +26,6 @@ def test_map_page_needs_no_network(tmp_path):
 
     page = map_html(make_map(gpd.GeoDataFrame(columns=[*FIELDS, "geometry"], geometry="geometry", crs=4326)))
     assert "<script src=" not in page and 'rel="stylesheet" href="http' not in page
-    assert "cdn.jsdelivr.net/npm/leaflet" in map_html(make_map(
-        gpd.GeoDataFrame(columns=[*FIELDS, "geometry"], geometry="geometry", crs=4326)), cdn=True)
+    assert "cdn.jsdelivr.net/npm/leaflet" in map_html(
+        make_map(gpd.GeoDataFrame(columns=[*FIELDS, "geometry"], geometry="geometry", crs=4326)), cdn=True
+    )
