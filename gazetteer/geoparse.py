@@ -219,7 +219,7 @@ class Geoparser:
 
     @staticmethod
     def _sentence_start(text: str, pos: int) -> bool:
-        before = text[:pos].rstrip()
+        before = text[max(0, pos - 200) : pos].rstrip()
         return not before or before[-1] in '.!?\n"“'
 
     # -- resolution ---------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus:
         vague_m = lx.VAGUE_BEFORE.search(before[-70:])
         start = sent.start + vague_m.start() + len(before) - len(before[-70:]) if vague_m else m.start
         end = m.end
-        q = re.match(r"\s+(\w+)", text[m.end :])
+        q = re.match(r"\s+(\w+)", text[m.end : m.end + 40])
         if q and q.group(1).lower() in QUALIFIER_WORDS:
             end = m.end + q.end()
         eligible.append((KIND_RANK.get(place.kind, 0), abs(m.start - pos), place, vague_m is not None, text[start:end]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from pathlib import Path
 
 import folium
@@ -39,10 +40,23 @@ UNCERTAINTY_M = {2: 10_000, 3: 60_000}
 CANVAS_ABOVE = 5_000
 
 
+# branca renders the output of every MacroElement macro a second time as a Jinja template, so text that
+# reaches a macro must not contain a Jinja opening delimiter ("{{", "{%", "{#").
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
 def safe_json(obj) -> str:
-    """JSON that is safe inside an HTML <script> block (no '<', '>', '&', U+2028/9 as raw characters)."""
+    """JSON that is safe inside an HTML <script> block (no '<', '>', '&', U+2028/9 as raw characters) and
+    inert for Jinja. In JSON text a brace followed by '{', '%' or '#' can only stand inside a string, where
+    the escape \\u007b means the same character."""
     s = json.dumps(obj, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-    return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    s = s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JINJA_OPEN.sub(r"\\u007b", s)
+
+
+def safe_html_text(text: str) -> str:
+    """Text for an HTML element body: escaped, and braces as character references (Jinja-inert)."""
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 class IncidentMap(folium.Map):
@@ -50,6 +64,18 @@ class IncidentMap(folium.Map):
 
     default_js = [("leaflet", cdn(LEAFLET, "dist/leaflet.js"))]
     default_css = [("leaflet_css", cdn(LEAFLET, "dist/leaflet.css"))]
+
+
+class StaticHtml(Element):
+    """Literal HTML for the page header. Never a Jinja template: text in it cannot be evaluated."""
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "StaticHtml"
+        self.html_text = html_text
+
+    def render(self, **kwargs) -> str:
+        return self.html_text
 
 
 class PopupBuilder(MacroElement):
@@ -171,7 +197,7 @@ def _legend(categories: list[str]) -> HtmlBox:
     rows = "".join(
         f'<div class="im-legend-row" data-category="{c}"><span style="display:inline-block;width:12px;height:12px;'
         f'border-radius:6px;background:{CATEGORY_STYLE[c][0]};margin-right:6px"></span>'
-        f"{html.escape(CATEGORY_STYLE[c][1])}</div>"
+        f"{safe_html_text(CATEGORY_STYLE[c][1])}</div>"
         for c in categories
     )
     rows += (
@@ -188,16 +214,16 @@ def _legend(categories: list[str]) -> HtmlBox:
 
 def _summary(gdf: gpd.GeoDataFrame, title: str) -> HtmlBox:
     counts = gdf["category"].value_counts()
-    parts = [f"<div class='im-title' style='font-weight:bold;font-size:14px'>{html.escape(title)}</div>"]
+    parts = [f"<div class='im-title' style='font-weight:bold;font-size:14px'>{safe_html_text(title)}</div>"]
     if len(gdf):
         parts.append(
-            f"<div>{html.escape(str(gdf['event_date'].min()))} to {html.escape(str(gdf['event_date'].max()))}"
+            f"<div>{safe_html_text(str(gdf['event_date'].min()))} to {safe_html_text(str(gdf['event_date'].max()))}"
             f" &middot; {len(gdf)} events</div>"
         )
         parts.append(
             "<div>"
             + ", ".join(
-                f"{html.escape(CATEGORY_STYLE[c][1])}: {int(n)}" for c, n in counts.items() if c in CATEGORY_STYLE
+                f"{safe_html_text(CATEGORY_STYLE[c][1])}: {int(n)}" for c, n in counts.items() if c in CATEGORY_STYLE
             )
             + "</div>"
         )
@@ -271,9 +297,9 @@ def make_map(
     )
     root = m.get_root()
     assert isinstance(root, Figure)
-    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="im_title")
+    root.header.add_child(StaticHtml(f"<title>{safe_html_text(title)}</title>"), name="im_title")
     root.header.add_child(
-        Element(
+        StaticHtml(
             "<style>.im-popup{font:12px sans-serif;max-width:340px}.im-popup-title{font-weight:bold;margin-bottom:4px}"
             ".im-source-text{margin:6px 0 0;padding-left:6px;border-left:3px solid #ccc;font-style:italic}</style>"
         ),

@@ -71,7 +71,7 @@ def sentences(text: str) -> list[Sentence]:
         bstart, chunk = block.start(), block.group(0)
         pos = 0
         for m in _BOUNDARY.finditer(chunk):
-            before = chunk[: m.start()].rsplit(None, 1)
+            before = chunk[max(0, m.start() - 40) : m.start()].rsplit(None, 1)
             last = before[-1].lower().rstrip(".") if before else ""
             if last in _ABBREV or (len(last) == 1 and last.isalpha()):
                 continue
