@@ -62,6 +62,13 @@ _date_option = click.option(
 )
 _household_options = [
     click.option(
+        "--time-budget",
+        type=float,
+        default=60.0,
+        show_default=True,
+        help="Seconds one report may take before it is given up with an error (0: no limit).",
+    ),
+    click.option(
         "--household-size",
         type=float,
         default=None,
@@ -97,7 +104,7 @@ def _with_household(f):
 @click.option("--cdn", is_flag=True, help="Load Leaflet from CDNs instead of embedding it (smaller page).")
 @_date_option
 @_with_household
-def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, date, household_size, household_table):
+def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, date, time_budget, household_size, household_table):
     """Read reports (files or folders) and write OUT_DIR/map.html and OUT_DIR/events.geojson."""
     from .atomic import write_text
     from .export import to_file
@@ -110,7 +117,12 @@ def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, date, household_siz
         bad = [w for w in wanted if w not in CATEGORIES]
         if bad:
             raise InputError(f"--layers: unknown categories {', '.join(bad)} (choose from {', '.join(CATEGORIES)})")
-    events = events_from_files(list(inputs), date=date, household_table=_household(household_size, household_table))
+    events = events_from_files(
+        list(inputs),
+        date=date,
+        household_table=_household(household_size, household_table),
+        time_budget=time_budget or None,
+    )
     page = map_html(make_map(events, title=title, cluster=not no_cluster, layers=wanted), cdn=cdn)
     out = Path(out_dir)
     to_file(events, out / "events.geojson")
@@ -123,12 +135,17 @@ def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, date, household_siz
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="GeoJSON file to write.")
 @_date_option
 @_with_household
-def extract_cmd(inputs, output, date, household_size, household_table):
+def extract_cmd(inputs, output, date, time_budget, household_size, household_table):
     """Read reports and write their events as GeoJSON (RFC 7946)."""
     from .export import to_file
     from .pipeline import events_from_files
 
-    events = events_from_files(list(inputs), date=date, household_table=_household(household_size, household_table))
+    events = events_from_files(
+        list(inputs),
+        date=date,
+        household_table=_household(household_size, household_table),
+        time_budget=time_budget or None,
+    )
     to_file(events, output)
     click.echo(f"{len(events)} events -> {output}")
 

@@ -9,7 +9,7 @@ import geopandas as gpd
 
 from gazetteer.geoparse import Geoparser
 
-from .extract import extract
+from .extract import DEFAULT_TIME_BUDGET, extract
 from .frame import to_geodataframe
 from .reports import Report, read_reports
 
@@ -18,16 +18,20 @@ def extract_events(
     reports: list[Report],
     geoparser: Geoparser | None = None,
     household_table: dict[str, float] | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> gpd.GeoDataFrame:
     """Events of many reports as one GeoDataFrame (EPSG:4326)."""
     gp = geoparser or Geoparser()
     records: list[dict] = []
     for r in reports:
-        records.extend(extract(r, gp, household_table))
+        records.extend(extract(r, gp, household_table, time_budget=time_budget))
     return to_geodataframe(records)
 
 
 def events_from_files(
-    inputs: list[str | Path], date: dt.date | str | None = None, household_table: dict[str, float] | None = None
+    inputs: list[str | Path],
+    date: dt.date | str | None = None,
+    household_table: dict[str, float] | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> gpd.GeoDataFrame:
-    return extract_events(read_reports(inputs, date=date), household_table=household_table)
+    return extract_events(read_reports(inputs, date=date), household_table=household_table, time_budget=time_budget)

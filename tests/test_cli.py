@@ -117,3 +117,10 @@ def test_reruns_are_byte_identical(tmp_path):
     assert run("map", EXAMPLES, "--out-dir", a).exit_code == 0
     assert run("map", EXAMPLES, "--out-dir", b).exit_code == 0
     assert (a / "events.geojson").read_bytes() == (b / "events.geojson").read_bytes()
+
+
+def test_time_budget_gives_a_clear_error(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("date 2021-01-01\n" + "Air strikes hit Aleppo on Monday, killing 3 people. " * 40000)
+    r = run("extract", big, "-o", tmp_path / "o.geojson", "--time-budget", "0.01")
+    assert r.exit_code == 5 and "budget" in r.output and not (tmp_path / "o.geojson").exists()
