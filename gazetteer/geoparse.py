@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 
 from .index import Gazetteer
 from .normalize import normalize
-from .records import ADMIN1, ADMIN2, COUNTRY, PLACE, Candidate, Place
+from .records import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
 from .words import (
     CONNECTORS,
     DEMONYMS,
     FUNCTION_WORDS,
+    NOT_PLACE_NAMES,
     NOT_PLACES,
+    PERSON_NAMES,
     QUALIFIERS_ADMIN1,
     QUALIFIERS_ADMIN2,
     QUALIFIERS_PLACE,
@@ -33,6 +35,8 @@ _TOKEN = re.compile(r"[^\W_](?:[\w'’‘ʻ.]*[^\W_])?", re.UNICODE)
 _POSSESSIVE = ("'s", "’s")
 _PERSON_VERBS = {"said", "says", "told", "added", "quoted", "stated", "tweeted", "wrote", "warned", "urged"}
 MAX_SPAN = 5
+_CONTRACTION = re.compile(r"['’](?:re|ve|ll|m|d|t)$", re.IGNORECASE)
+_QUALIFIED = re.compile(r",\s+[A-Z][a-z]")  # "Miller, South Dakota"
 MIN_SCORE = 0.45
 # how much context moves a candidate's score
 FOCUS_WEIGHT = 0.4
@@ -97,9 +101,7 @@ class _Token:
     text: str
     low: str
 
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
+    cap: bool = False  # starts with a capital letter
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -108,7 +110,7 @@ def _tokens(text: str) -> list[_Token]:
         t, end = m.group(0), m.end()
         if t.endswith(_POSSESSIVE) and len(t) > 2:  # "Helmand's police chief"
             t, end = t[:-2], end - 2
-        out.append(_Token(m.start(), end, t, t.lower()))
+        out.append(_Token(m.start(), end, t, t.lower(), t[:1].isupper()))
     return out
 
 
@@ -135,10 +137,12 @@ class Geoparser:
             return first.low not in NOT_PLACES and first.low.strip(".") not in NOT_PLACES
         return first.low not in FUNCTION_WORDS and not all(t.low in NOT_PLACES or t.low in CONNECTORS for t in toks)
 
-    def recognise(self, text: str) -> list[tuple[int, int, list[_Token], int, int]]:
+    def recognise(self, text: str, tokens: list[_Token] | None = None) -> list[tuple[int, int, list[_Token], int, int]]:
         """Spans that name a record in the index: (start, end, tokens, i, j)."""
-        tokens = _tokens(text)
+        tokens = _tokens(text) if tokens is None else tokens
         persons: set[str] = set()
+        # words the text also uses in lower case ("valley", "main") are common words when capitalised
+        lower_words = {t.low for t in tokens if t.text[:1].islower()}
         spans = []
         i = 0
         n = len(tokens)
@@ -149,7 +153,8 @@ class Geoparser:
                 continue
             # a capitalised run after a title is a person: remember its words for later mentions
             if i > 0 and tokens[i - 1].low.rstrip(".") in TITLES and t.low not in NOT_PLACES:
-                j = i
+                persons.add(t.low)
+                j = i + 1  # always moves on: "Capt. Steve Juge" has ". " between title and name
                 while (
                     j < n
                     and text[tokens[j - 1].end : tokens[j].start] in (" ", "-")
@@ -176,12 +181,34 @@ class Geoparser:
                 i += 1
                 continue
             s, e, toks, i0, j0 = found
+            if self._is_not_a_place(text[s:e], text, e, lower_words):
+                i = j0 + 1
+                continue
             if self._is_person_or_org(text, tokens, i0, j0, persons):
+                if i0 == j0 and self._small_town(text[s:e]):
+                    persons.add(tokens[i0].low)  # "Steve Ripley" ... later "Ripley said"
                 i = j0 + 1
                 continue
             spans.append(found)
             i = j0 + 1
         return spans
+
+    def _small_town(self, name: str, below: int = 50_000) -> bool:
+        best = self.gz.search(name, limit=1, fuzzy=False)
+        return bool(best) and best[0].place.kind == PLACE and best[0].place.population < below
+
+    def _is_not_a_place(self, name: str, text: str, end: int, lower_words: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+        """Names that match the index but are words, institutions or people here."""
+        key = normalize(name)
+        if key in NOT_PLACE_NAMES or _CONTRACTION.search(name):
+            return True
+        single = " " not in key
+        if single and len(key) <= 2 or (name.isupper() and len(name) <= 3 and "." not in name):
+            # "AP", "BA", "R": only country codes ("US", "UK", "UAE") are places
+            return not any(c.place.kind == COUNTRY for c in self.gz.search(name, limit=5, fuzzy=False))
+        if single and (key in PERSON_NAMES or key in lower_words) and not _QUALIFIED.match(text, end):
+            return self._small_town(name, 100_000 if key in lower_words else 50_000)
+        return False
 
     def _is_person_or_org(self, text: str, tokens: list[_Token], i: int, j: int, persons: set[str]) -> bool:
         span = tokens[i : j + 1]
@@ -226,7 +253,7 @@ class Geoparser:
     def parse(self, text: str, country_hint: str | None = None) -> list[Mention]:
         """All place mentions in ``text`` with their chosen records, in text order."""
         tokens = _tokens(text)
-        spans = self.recognise(text)
+        spans = self.recognise(text, tokens)
         prepared = []
         for s, e, _toks, i, j in spans:
             name = text[s:e]
@@ -243,6 +270,7 @@ class Geoparser:
                 if after in QUALIFIERS_PLACE
                 else ""
             )
+            cands = _towns_outside_their_namesake_unit(cands, qualifier)
             before = _words_before(tokens, i, 3)
             demonym = next((DEMONYMS[w] for w in reversed(before) if w in DEMONYMS), None)
             if not qualifier and before and before[-1] in _DIRECTIONAL and any(c.place.kind == ADMIN1 for c in cands):
@@ -253,6 +281,8 @@ class Geoparser:
         focus: Counter[str] = Counter()
         if country_hint:
             focus[country_hint.upper()] += 3
+        for cc in {DEMONYMS[t.low] for t in tokens if t.cap and t.low in DEMONYMS}:
+            focus[cc] += 1  # "Taliban", "Dinka", "Syrian" anywhere in the text point to a country
         voted: set[str] = set()
         for _s, _e, name, cands, _q, demonym in prepared:
             if demonym:
@@ -286,7 +316,9 @@ class Geoparser:
             lo = bisect.bisect_right(admin1_starts, e)
             hi = bisect.bisect_right(admin1_starts, e + 40, lo)
             container = {
-                k for pos, k in admin1_at[lo:hi] if re.match(r"\s*(?:,|in|of|district of)\s", text[e:pos] + " ")
+                k
+                for pos, k in admin1_at[lo:hi]
+                if re.match(r"\s*(?:(?:district|city|town|village)\s+)?(?:,|in|of)\s", text[e:pos] + " ")
             }
             for c in cands:
                 if c.place.kind == PLACE and container and (c.place.country_code, c.place.admin1_code) not in container:
@@ -348,6 +380,36 @@ class Geoparser:
             )[:5]
             out.append(Mention(s, e, name, place, min(1.0, max(mine.score, 0.0)), qualifier, rest))
         return out
+
+
+UNIT_KINDS = (CONTINENT, REGION, COUNTRY, ADMIN1)
+NAMESAKE_PENALTY = 0.5
+
+
+def _towns_outside_their_namesake_unit(cands: list[Candidate], qualifier: str) -> list[Candidate]:
+    """ "China", "Oregon", "Africa": when a name is a country's, province's or continent's own name,
+    towns of that name lying outside that unit (China, Texas; Oregon, Wisconsin) are unlikely readings.
+    Big cities (500,000+) and an explicit "city"/"town" after the name keep their chance."""
+    units = [c.place for c in cands if c.place.kind in UNIT_KINDS and c.matched == "name"]
+    if not units or qualifier == PLACE:
+        return cands
+
+    def unlikely(p: Place) -> bool:
+        for u in units:
+            if u.kind == COUNTRY and p.country_code == u.country_code:
+                return False
+            # a province's name only speaks against towns elsewhere in its own country (Oregon, WI);
+            # Bor (Serbia's district) says nothing about Bor, South Sudan
+            if u.kind == ADMIN1 and p.country_code == u.country_code and p.admin1_code == u.admin1_code:
+                return False
+        return any(u.kind != ADMIN1 or u.country_code == p.country_code for u in units)
+
+    return [
+        Candidate(c.place, c.score - NAMESAKE_PENALTY, c.matched)
+        if c.place.kind == PLACE and c.place.population < 500_000 and unlikely(c.place)
+        else c
+        for c in cands
+    ]
 
 
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n\s*\n")

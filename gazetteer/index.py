@@ -7,18 +7,21 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from mapper.errors import GazetteerError
 
 from .build import build_index, data_version
+from .imports import IMPORTS_FILE, ensure_current_keys
 from .normalize import compact, normalize, skeleton
-from .records import ADMIN1, COUNTRY, PLACE, Candidate, Place
+from .overrides import Overrides
+from .records import ADMIN1, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
 
 TIER_WEIGHT = {"n": 1.0, "c": 0.95, "s": 0.75}
 TIER_NAME = {"n": "name", "c": "compact", "s": "skeleton"}
-KIND_PRIOR = {COUNTRY: 0.55, ADMIN1: 0.3}
+KIND_PRIOR = {CONTINENT: 0.55, REGION: 0.45, COUNTRY: 0.55, ADMIN1: 0.3}
 
 
 def cache_dir() -> Path:
@@ -39,8 +42,42 @@ def prior(place: Place) -> float:
 _COLUMNS = "place_id, name, lat, lon, country_code, admin1_code, admin1, admin2, kind, population, capital_id, source"
 
 
+class _Layer:
+    """One SQLite file of records (the bundled index, or the user's imports)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self.con.execute("PRAGMA query_only=1")
+            self.con.execute("PRAGMA mmap_size=268435456")
+            self.version = self.con.execute("SELECT v FROM meta WHERE k IN ('data_version', 'key_version')").fetchone()[
+                0
+            ]
+        except (sqlite3.Error, TypeError) as e:
+            raise GazetteerError(f"{path}: not a gazetteer index ({e})") from None
+        self.keys = lru_cache(maxsize=100_000)(self._keys)
+        self.place = lru_cache(maxsize=100_000)(self._place)
+
+    def _keys(self, key: str) -> tuple[tuple[int, int], ...]:
+        return tuple(self.con.execute("SELECT place, is_main FROM names WHERE key=?", (key,)).fetchall())
+
+    def _place(self, rowid: int) -> Place:
+        row = self.con.execute(f"SELECT {_COLUMNS} FROM places WHERE rowid=?", (rowid,)).fetchone()
+        return Place(*row)
+
+    def get(self, place_id: str) -> Place | None:
+        row = self.con.execute("SELECT rowid FROM places WHERE place_id=?", (place_id,)).fetchone()
+        return self.place(row[0]) if row else None
+
+    def first(self, where: str, args: tuple) -> Place | None:
+        row = self.con.execute(f"SELECT rowid FROM places WHERE {where}", args).fetchone()
+        return self.place(row[0]) if row else None
+
+
 class Gazetteer:
-    """An offline place index.
+    """An offline place index: the bundled records, the user's imported GeoNames dumps (if any) and the
+    user's overrides (if any), looked up as one.
 
     >>> gz = Gazetteer.default()
     >>> gz.search("Lashkargah")[0].place.name
@@ -50,35 +87,62 @@ class Gazetteer:
     _default: Gazetteer | None = None
     _lock = threading.Lock()
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        imports: str | os.PathLike | None = None,
+        overrides: Overrides | None = None,
+    ):
         self.path = Path(path)
-        try:
-            self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            self._con.execute("PRAGMA query_only=1")
-            self._con.execute("PRAGMA mmap_size=268435456")
-            self.version = self._con.execute("SELECT v FROM meta WHERE k='data_version'").fetchone()[0]
-        except sqlite3.Error as e:
-            raise GazetteerError(f"{self.path}: not a gazetteer index ({e})") from None
-        self._keys = lru_cache(maxsize=100_000)(self._keys_uncached)
-        self._by_rowid = lru_cache(maxsize=100_000)(self._place_uncached)
+        self._layers = [_Layer(self.path)]
+        if imports is not None:
+            self._layers.append(_Layer(Path(imports)))
+        self.version = "+".join(layer.version for layer in self._layers)
+        self.overrides = overrides or Overrides.empty()
+        self._has_name = lru_cache(maxsize=200_000)(self._has_name_uncached)
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
     def default(cls) -> Gazetteer:
-        """The bundled index, built into the user cache directory on first use."""
+        """The bundled index (built into the user cache directory on first use) plus the user's
+        imported GeoNames records (``mapper gazetteer import``), if any."""
         with cls._lock:
             if cls._default is None:
-                cls._default = cls(ensure_index())
+                cls._default = cls(ensure_index(), imports=imports_path_if_any())
             return cls._default
 
-    # -- records --------------------------------------------------------------------------------
-    def _place_uncached(self, rowid: int) -> Place:
-        row = self._con.execute(f"SELECT {_COLUMNS} FROM places WHERE rowid=?", (rowid,)).fetchone()
-        return Place(*row)
+    @classmethod
+    def reset_default(cls) -> None:
+        """Forget the shared default instance (after an import, for instance)."""
+        with cls._lock:
+            cls._default = None
 
+    def with_overrides(self, overrides: Overrides | str | os.PathLike | None) -> Gazetteer:
+        """The same index with a user's overrides (a CSV path or :class:`Overrides`) winning over it."""
+        if overrides is None:
+            return self
+        if not isinstance(overrides, Overrides):
+            overrides = Overrides.from_csv(overrides, self)
+        new = object.__new__(Gazetteer)
+        new.path, new._layers, new.version, new.overrides = self.path, self._layers, self.version, overrides
+        new._has_name = lru_cache(maxsize=200_000)(new._has_name_uncached)
+        return new
+
+    def layer_stats(self) -> list[tuple[Path, int, list[tuple[str, int]]]]:
+        """(file, records, [(kind, records)]) per layer."""
+        out = []
+        for layer in self._layers:
+            kinds = layer.con.execute("SELECT kind, count(*) FROM places GROUP BY kind ORDER BY 2 DESC").fetchall()
+            out.append((layer.path, sum(n for _k, n in kinds), kinds))
+        return out
+
+    # -- records --------------------------------------------------------------------------------
     def get(self, place_id: str) -> Place | None:
-        row = self._con.execute("SELECT rowid FROM places WHERE place_id=?", (place_id,)).fetchone()
-        return self._by_rowid(row[0]) if row else None
+        found = self.overrides.get(place_id)
+        if found is not None:
+            return found
+        places = [p for layer in self._layers if (p := layer.get(place_id)) is not None]
+        return _merge(places) if places else None
 
     def capital_of(self, place: Place) -> Place | None:
         """The capital of a country or admin-1 unit, if known."""
@@ -88,25 +152,21 @@ class Gazetteer:
         """The admin-1 record a place lies in."""
         if place.kind == ADMIN1:
             return place
-        row = self._con.execute(
-            "SELECT rowid FROM places WHERE country_code=? AND admin1_code=? AND kind=?",
-            (place.country_code, place.admin1_code, ADMIN1),
-        ).fetchone()
-        return self._by_rowid(row[0]) if row else None
+        return self._layers[0].first(
+            "country_code=? AND admin1_code=? AND kind=?", (place.country_code, place.admin1_code, ADMIN1)
+        )
 
     def country(self, code: str) -> Place | None:
-        row = self._con.execute(
-            "SELECT rowid FROM places WHERE country_code=? AND kind=?", (code.upper(), COUNTRY)
-        ).fetchone()
-        return self._by_rowid(row[0]) if row else None
+        return self._layers[0].first("country_code=? AND kind=?", (code.upper(), COUNTRY))
 
     # -- lookup ---------------------------------------------------------------------------------
-    def _keys_uncached(self, key: str) -> tuple[tuple[int, int], ...]:
-        return tuple(self._con.execute("SELECT place, is_main FROM names WHERE key=?", (key,)).fetchall())
-
     def has_name(self, name: str) -> bool:
         """True if any record has this name (normalised or compact form)."""
-        return bool(self._keys("n:" + normalize(name)) or self._keys("c:" + compact(name)))
+        return self._has_name(name)
+
+    def _has_name_uncached(self, name: str) -> bool:
+        n, c = "n:" + normalize(name), "c:" + compact(name)
+        return self.overrides.has(name) or any(layer.keys(n) or layer.keys(c) for layer in self._layers)
 
     def search(
         self,
@@ -116,27 +176,40 @@ class Gazetteer:
         limit: int = 10,
         fuzzy: bool = True,
     ) -> list[Candidate]:
-        """Records a name may stand for, best first. Never raises for an unknown name: returns []."""
+        """Records a name may stand for, best first. Never raises for an unknown name: returns [].
+
+        An override for the name (in the requested countries) wins: it is the only candidate."""
         if not name or not name.strip():
             return []
         countries = _as_set(country, str.upper)
         kinds = _as_set(kind, str)
-        found: dict[int, tuple[float, str]] = {}
+        forced = [p for p in self.overrides.lookup(name) if not countries or p.country_code in countries]
+        if forced:
+            return [Candidate(p, 1.0, "override") for p in forced][:limit]
+        found: dict[str, tuple[float, str, list[Place]]] = {}  # place_id -> weight, tier, records
         tiers = [("n", normalize(name)), ("c", compact(name))]
         if fuzzy:
             tiers.append(("s", skeleton(name)))
         for tier, key in tiers:
             if not key:
                 continue
-            for rowid, is_main in self._keys(f"{tier}:{key}"):
-                w = TIER_WEIGHT[tier] + (0.05 if is_main else 0.0)
-                if rowid not in found or found[rowid][0] < w:
-                    found[rowid] = (w, TIER_NAME[tier])
+            for layer in self._layers:
+                for rowid, is_main in layer.keys(f"{tier}:{key}"):
+                    p = layer.place(rowid)
+                    w = TIER_WEIGHT[tier] + (0.05 if is_main else 0.0)
+                    prev = found.get(p.place_id)
+                    if prev is None:
+                        found[p.place_id] = (w, TIER_NAME[tier], [p])
+                    else:
+                        if p not in prev[2]:
+                            prev[2].append(p)
+                        if prev[0] < w:
+                            found[p.place_id] = (w, TIER_NAME[tier], prev[2])
             if found and tier == "n":
                 break  # an exact name match beats transliteration guesses
         out = []
-        for rowid, (w, tier_name) in found.items():
-            p = self._by_rowid(rowid)
+        for w, tier_name, places in found.values():
+            p = _merge(places)
             if countries and p.country_code not in countries:
                 continue
             if kinds and p.kind not in kinds:
@@ -150,6 +223,52 @@ class Gazetteer:
         res = self.search(name, country=country, limit=1)
         return res[0] if res else None
 
+    def geocode_many(self, names, country=None):
+        """Vectorised geocoding: a pandas DataFrame aligned with ``names`` (any array-like or Series).
+
+        Each distinct (name, country) pair is looked up once, so a million rows of repeated names
+        cost about as much as their distinct values. ``country``: None, one code, or an array-like
+        of codes aligned with ``names``. Columns: place_id, location, lat, lon, kind, country_code,
+        admin1, score; rows with no match hold nulls.
+        """
+        import numpy as np
+        import pandas as pd
+
+        index = names.index if isinstance(names, pd.Series) else None
+        values = pd.Series(names, copy=False).astype("string").str.strip()
+        if country is None or isinstance(country, str):
+            keys = values
+        else:
+            cc = pd.Series(country, copy=False).astype("string").str.upper().fillna("")
+            keys = values + "\x1f" + cc.to_numpy()
+        codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+        found = []
+        for key in uniques:
+            name, _, cc = str(key).partition("\x1f")
+            c = self.geocode(
+                name, country=(cc or None) if country is not None and not isinstance(country, str) else country
+            )
+            found.append(c)
+        numeric = {"lat", "lon", "score"}
+        fields = {
+            "place_id": lambda c: c.place.place_id,
+            "location": lambda c: c.place.name,
+            "lat": lambda c: c.place.lat,
+            "lon": lambda c: c.place.lon,
+            "kind": lambda c: c.place.kind,
+            "country_code": lambda c: c.place.country_code,
+            "admin1": lambda c: c.place.admin1,
+            "score": lambda c: c.score,
+        }
+        missing = codes < 0
+        take = np.where(missing, len(found), codes)  # one extra slot at the end holds the null
+        out = {}
+        for k, get in fields.items():
+            null = np.nan if k in numeric else None
+            arr = np.array([get(c) if c else null for c in found] + [null], dtype=float if k in numeric else object)
+            out[k] = arr[take]
+        return pd.DataFrame(out, index=index)
+
     def nearest(self, lat: float, lon: float, kinds: Iterable[str] = (PLACE,), within_deg: float = 1.0) -> Place | None:
         """The nearest record of the given kinds (a simple box scan; for reverse geocoding)."""
         kinds = tuple(kinds)
@@ -157,14 +276,37 @@ class Gazetteer:
             f"SELECT rowid, lat, lon FROM places WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? "
             f"AND kind IN ({','.join('?' * len(kinds))})"
         )
-        rows = self._con.execute(q, (lat - within_deg, lat + within_deg, lon - within_deg, lon + within_deg, *kinds))
         best, best_d = None, float("inf")
         coslat = math.cos(math.radians(lat))
-        for rowid, la, lo in rows:
-            d = (la - lat) ** 2 + ((lo - lon) * coslat) ** 2
-            if d < best_d:
-                best, best_d = rowid, d
-        return self._by_rowid(best) if best is not None else None
+        for layer in self._layers:
+            rows = layer.con.execute(
+                q, (lat - within_deg, lat + within_deg, lon - within_deg, lon + within_deg, *kinds)
+            )
+            for rowid, la, lo in rows:
+                d = (la - lat) ** 2 + ((lo - lon) * coslat) ** 2
+                if d < best_d:
+                    best, best_d = layer.place(rowid), d
+        for p in self.overrides.places:
+            if p.kind in kinds:
+                d = (p.lat - lat) ** 2 + ((p.lon - lon) * coslat) ** 2
+                if d < best_d and abs(p.lat - lat) <= within_deg and abs(p.lon - lon) <= within_deg:
+                    best, best_d = p, d
+        return best
+
+
+def _merge(places: list[Place]) -> Place:
+    """One record from the same GeoNames id seen in several layers: the imported record (it has admin2
+    and all feature classes) completed with what the bundled one knows (capital, admin-1 name)."""
+    if len(places) == 1:
+        return places[0]
+    base, *rest = places
+    out = rest[-1]
+    return replace(
+        out,
+        capital_id=out.capital_id or base.capital_id,
+        admin1=out.admin1 or base.admin1,
+        population=out.population or base.population,
+    )
 
 
 def _as_set(v, f) -> set:
@@ -177,6 +319,16 @@ def _as_set(v, f) -> set:
 
 def index_path() -> Path:
     return cache_dir() / f"gazetteer-{data_version()}.sqlite"
+
+
+def imports_path() -> Path:
+    """Where ``mapper gazetteer import`` keeps the user's imported GeoNames records."""
+    return cache_dir() / IMPORTS_FILE
+
+
+def imports_path_if_any() -> Path | None:
+    path = imports_path()
+    return ensure_current_keys(path) if path.exists() else None
 
 
 def ensure_index() -> Path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 # feature kinds, coarsest first
+CONTINENT = "continent"
+REGION = "region"  # a named multi-country region ("Middle East", "Sahel")
 COUNTRY = "country"
 ADMIN1 = "admin1"
 ADMIN2 = "admin2"

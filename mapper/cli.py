@@ -60,6 +60,12 @@ def _household(size: float | None, table: str | None) -> dict[str, float] | None
 _date_option = click.option(
     "--date", "date", metavar="YYYY-MM-DD", help="Report date for reports that carry none in their text."
 )
+_overrides_option = click.option(
+    "--overrides",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="CSV of names that must resolve to a given point or record (name,country,lat,lon or name,place_id).",
+)
 _household_options = [
     click.option(
         "--time-budget",
@@ -104,7 +110,10 @@ def _with_household(f):
 @click.option("--cdn", is_flag=True, help="Load Leaflet from CDNs instead of embedding it (smaller page).")
 @_date_option
 @_with_household
-def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, date, time_budget, household_size, household_table):
+@_overrides_option
+def map_cmd(
+    inputs, out_dir, title, layers, no_cluster, cdn, date, time_budget, household_size, household_table, overrides
+):
     """Read reports (files or folders) and write OUT_DIR/map.html and OUT_DIR/events.geojson."""
     from .atomic import write_text
     from .export import to_file
@@ -122,6 +131,7 @@ def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, date, time_budget, 
         date=date,
         household_table=_household(household_size, household_table),
         time_budget=time_budget or None,
+        overrides=overrides,
     )
     page = map_html(make_map(events, title=title, cluster=not no_cluster, layers=wanted), cdn=cdn)
     out = Path(out_dir)
@@ -135,7 +145,8 @@ def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, date, time_budget, 
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="GeoJSON file to write.")
 @_date_option
 @_with_household
-def extract_cmd(inputs, output, date, time_budget, household_size, household_table):
+@_overrides_option
+def extract_cmd(inputs, output, date, time_budget, household_size, household_table, overrides):
     """Read reports and write their events as GeoJSON (RFC 7946)."""
     from .export import to_file
     from .pipeline import events_from_files
@@ -145,6 +156,7 @@ def extract_cmd(inputs, output, date, time_budget, household_size, household_tab
         date=date,
         household_table=_household(household_size, household_table),
         time_budget=time_budget or None,
+        overrides=overrides,
     )
     to_file(events, output)
     click.echo(f"{len(events)} events -> {output}")
@@ -155,11 +167,12 @@ def extract_cmd(inputs, output, date, time_budget, household_size, household_tab
 @click.option("--country", "-c", default=None, help="ISO 3166 alpha-2 code(s), comma-separated.")
 @click.option("--all", "show_all", is_flag=True, help="Show every candidate, not only the best five.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def geocode_cmd(names, country, show_all, as_json):
+@_overrides_option
+def geocode_cmd(names, country, show_all, as_json, overrides):
     """Look place names up in the offline gazetteer."""
     from gazetteer import Gazetteer
 
-    gz = Gazetteer.default()
+    gz = Gazetteer.default().with_overrides(overrides)
     countries = [c.strip() for c in country.split(",")] if country else None
     results = {}
     for name in names:
@@ -186,14 +199,14 @@ def geocode_cmd(names, country, show_all, as_json):
 @click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), help='Bulk: lines of {"id", "text"}.')
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--json", "as_json", is_flag=True, default=True, help="Print JSON (the default).")
-def places_cmd(report, jsonl, output, as_json):
+@_overrides_option
+def places_cmd(report, jsonl, output, as_json, overrides):
     """Find the place names in a report (or, with --jsonl, in many texts) with offsets and records."""
-    from gazetteer.geoparse import Geoparser
-
     from .atomic import write_text
+    from .pipeline import geoparser_for
     from .reports import decode
 
-    gp = Geoparser()
+    gp = geoparser_for(overrides)
     if jsonl:
         try:
             data = Path(jsonl).read_bytes()
@@ -242,6 +255,40 @@ def gazetteer_build():
 
     path = build_index(index_path())
     click.echo(f"place index: {path}")
+
+
+@gazetteer_group.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--classes",
+    default="AP",
+    show_default=True,
+    help="GeoNames feature classes to keep (A admin, P populated, H water, L area, S spot, T terrain...; * = all).",
+)
+@click.option("--country", "-c", default=None, help="Keep only these ISO codes (comma-separated).")
+def gazetteer_import(paths, classes, country):
+    """Add GeoNames dump files (AF.zip, allCountries.zip, AF.txt; admin1CodesASCII.txt, admin2Codes.txt)
+    to the place index, so their villages, districts and features resolve too."""
+    from gazetteer import Gazetteer
+    from gazetteer.imports import import_geonames
+    from gazetteer.index import imports_path
+
+    countries = [c.strip() for c in country.split(",")] if country else None
+    res = import_geonames(paths, imports_path(), classes=classes, countries=countries)
+    Gazetteer.reset_default()
+    for p, n in res.per_file.items():
+        click.echo(f"{p}: {n} records")
+    click.echo(f"{res.added} records imported ({res.replaced} replaced) -> {res.path}")
+
+
+@gazetteer_group.command("info")
+def gazetteer_info():
+    """Show the index files in use and how many records each holds."""
+    from gazetteer import Gazetteer
+
+    gz = Gazetteer.default()
+    for path, count, kinds in gz.layer_stats():
+        click.echo(f"{path}: {count} records ({', '.join(f'{k} {n}' for k, n in kinds)})")
 
 
 if __name__ == "__main__":  # pragma: no cover

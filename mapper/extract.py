@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place
+from gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Gazetteer, Place
 from gazetteer.geoparse import Geoparser, Mention
 from gazetteer.words import QUALIFIERS_ADMIN1, QUALIFIERS_ADMIN2, QUALIFIERS_PLACE
 
@@ -34,7 +34,8 @@ from .text import Sentence, sentences
 from .timex import resolve
 
 QUALIFIER_WORDS = QUALIFIERS_ADMIN1 | QUALIFIERS_ADMIN2 | QUALIFIERS_PLACE
-KIND_RANK = {PLACE: 0, ADMIN2: 1, ADMIN1: 2, COUNTRY: 3}
+KIND_RANK = {PLACE: 0, ADMIN2: 1, ADMIN1: 2, COUNTRY: 3, REGION: 4, CONTINENT: 5}
+WIDE_KINDS = (COUNTRY, REGION, CONTINENT)
 VIOLENT = ("strike", "attack", "clash")
 _ANAPHOR = re.compile(
     r"^(?:The|These|Those|Such)\s+(?:\w+\s+)?(strikes|air ?strikes|raids|attacks?|clashes|"
@@ -151,7 +152,7 @@ def _precision(place: Place, vague: bool) -> int:
         return 2 if vague else 1
     if place.kind == ADMIN2:
         return 2
-    if place.kind in (ADMIN1, COUNTRY):
+    if place.kind == ADMIN1 or place.kind in WIDE_KINDS:
         return 3
     return 2 if vague else 1
 
@@ -208,7 +209,7 @@ def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus:
 
 
 def _update_focus(focus: _Focus, mentions: list[Mention], gz: Gazetteer, chosen: Place | None = None) -> None:
-    if chosen is not None and chosen.kind != COUNTRY:
+    if chosen is not None and chosen.kind not in WIDE_KINDS:
         if chosen.kind == PLACE:
             focus.place = chosen
         focus.admin1 = gz.admin1_of(chosen) or focus.admin1

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from gazetteer import Gazetteer
 from gazetteer.geoparse import Geoparser
 
 from .extract import DEFAULT_TIME_BUDGET, extract
@@ -28,10 +29,18 @@ def extract_events(
     return to_geodataframe(records)
 
 
+def geoparser_for(overrides: str | Path | None = None) -> Geoparser:
+    """The geoparser over the default gazetteer, with a user's overrides CSV on top if given."""
+    return Geoparser(Gazetteer.default().with_overrides(overrides))
+
+
 def events_from_files(
     inputs: list[str | Path],
     date: dt.date | str | None = None,
     household_table: dict[str, float] | None = None,
     time_budget: float | None = DEFAULT_TIME_BUDGET,
+    overrides: str | Path | None = None,
 ) -> gpd.GeoDataFrame:
-    return extract_events(read_reports(inputs, date=date), household_table=household_table, time_budget=time_budget)
+    """Read report files/folders and extract their events (see :func:`extract_events`)."""
+    reports = read_reports(inputs, date=date)
+    return extract_events(reports, geoparser_for(overrides), household_table=household_table, time_budget=time_budget)

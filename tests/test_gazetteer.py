@@ -78,3 +78,9 @@ def test_geoparser_context_picks_the_country(geoparser):
     assert k.place.country_code == "AF"
     ms = geoparser.parse("Air strikes on Ariha in Idlib province, Syria, killed 10.")
     assert next(m for m in ms if m.name == "Ariha").place.country_code == "SY"
+
+
+def test_title_followed_by_a_full_stop_does_not_hang(geoparser):
+    # found by the LGL evaluation: "Capt. Steve Juge" (". " between title and name) looped forever
+    found = geoparser.parse("Capt. Steve Juge, with the Pointe Coupee Sheriff's Office, said so. Gen. Miller agreed.")
+    assert "Steve" not in {m.name for m in found} and "Miller" not in {m.name for m in found}
