@@ -195,47 +195,50 @@ def geocode_cmd(names, country, show_all, as_json, overrides):
 
 
 @main.command("places")
-@click.argument("report", required=False)
+@click.argument("reports", nargs=-1)
 @click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), help='Bulk: lines of {"id", "text"}.')
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--json", "as_json", is_flag=True, default=True, help="Print JSON (the default).")
 @_overrides_option
-def places_cmd(report, jsonl, output, as_json, overrides):
-    """Find the place names in a report (or, with --jsonl, in many texts) with offsets and records."""
+def places_cmd(reports, jsonl, output, as_json, overrides):
+    """Find the place names in a report (or, with several reports, a folder or --jsonl, in many texts)
+    with character offsets and their gazetteer records."""
     from .atomic import write_text
     from .pipeline import geoparser_for
-    from .reports import decode
+    from .reports import decode, report_paths
 
     gp = geoparser_for(overrides)
-    if jsonl:
+
+    def line(doc_id, text: str) -> str:
+        return json.dumps({"id": doc_id, "places": [m.as_dict() for m in gp.parse(text)]}, ensure_ascii=False)
+
+    def read(path) -> str:
         try:
-            data = Path(jsonl).read_bytes()
+            return decode(Path(path).read_bytes(), str(path))
         except OSError as e:
-            raise InputError(f"{jsonl}: cannot read ({e.strerror})") from None
+            raise InputError(f"{path}: cannot read ({e.strerror})") from None
+
+    if jsonl:
         lines = []
-        for n, line in enumerate(decode(data, jsonl).splitlines(), start=1):
-            if not line.strip():
+        for n, raw in enumerate(read(jsonl).splitlines(), start=1):
+            if not raw.strip():
                 continue
             try:
-                doc = json.loads(line)
+                doc = json.loads(raw)
                 text, doc_id = doc["text"], doc.get("id")
                 if not isinstance(text, str):
                     raise TypeError
             except (ValueError, KeyError, TypeError):
                 raise InputError(f"{jsonl}, line {n}: need a JSON object with a string 'text'") from None
-            lines.append(
-                json.dumps({"id": doc_id, "places": [m.as_dict() for m in gp.parse(text)]}, ensure_ascii=False)
-            )
+            lines.append(line(doc_id, text))
         out = "\n".join(lines) + "\n"
-    else:
-        if not report:
-            raise InputError("give a REPORT file or --jsonl FILE")
-        try:
-            data = Path(report).read_bytes()
-        except OSError as e:
-            raise InputError(f"{report}: cannot read ({e.strerror})") from None
-        text = decode(data, report)
+    elif not reports:
+        raise InputError("give REPORT files or folders, or --jsonl FILE")
+    elif len(reports) == 1 and not Path(reports[0]).is_dir():
+        text = read(reports[0])
         out = json.dumps({"places": [m.as_dict() for m in gp.parse(text)]}, ensure_ascii=False, indent=2) + "\n"
+    else:  # many reports: one line per report, as in --jsonl mode, with the file as id
+        out = "".join(line(str(p), read(p)) + "\n" for p in report_paths(list(reports)))
     if output:
         write_text(output, out)
     else:

@@ -54,7 +54,21 @@ def test_places_json(tmp_path):
     assert places[0]["place_id"] == "geonames:1134720" and places[0]["start"] == 13
 
 
-@pytest.mark.parametrize("cmd", [[], ["map"], ["extract"], ["geocode"], ["places"], ["gazetteer"]])
+def test_places_over_a_folder_one_line_per_report(tmp_path):
+    for i, text in enumerate(["Shelling hit Aleppo.", "Floods in Bor, Jonglei state.", "Nothing here."]):
+        (tmp_path / f"r{i}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "places.jsonl"
+    r = run("places", tmp_path, "-o", out)
+    assert r.exit_code == 0, r.output
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [Path(x["id"]).name for x in lines] == ["r0.txt", "r1.txt", "r2.txt"]
+    assert [p["country_code"] for p in lines[1]["places"]] == ["SS", "SS"]
+    assert lines[2]["places"] == []
+
+
+@pytest.mark.parametrize(
+    "cmd", [[], ["map"], ["extract"], ["geocode"], ["places"], ["gazetteer"], ["gazetteer", "import"]]
+)
 def test_help(cmd):
     r = run(*cmd, "--help")
     assert r.exit_code == 0 and "Usage" in r.output
