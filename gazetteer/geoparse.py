@@ -36,6 +36,7 @@ _POSSESSIVE = ("'s", "’s")
 _PERSON_VERBS = {"said", "says", "told", "added", "quoted", "stated", "tweeted", "wrote", "warned", "urged"}
 MAX_SPAN = 5
 _CONTRACTION = re.compile(r"['’](?:re|ve|ll|m|d|t)$", re.IGNORECASE)
+_HYPHEN_NEXT = re.compile(r"-\w")
 _QUALIFIED = re.compile(r",\s+[A-Z][a-z]")  # "Miller, South Dakota"
 MIN_SCORE = 0.45
 # how much context moves a candidate's score
@@ -174,6 +175,10 @@ class Geoparser:
                 if any(c in gap for c in ',;:()\n"“”') or not self._is_candidate_span(toks):
                     continue
                 name = gap.rstrip(".")
+                if _HYPHEN_NEXT.match(text, toks[0].start + len(name)) or (
+                    toks[0].start and text[toks[0].start - 1] == "-"
+                ):
+                    continue  # part of a longer hyphenated name: "Qala" of "Qala-e Gaz"
                 if self.gz.has_name(name):
                     found = (toks[0].start, toks[0].start + len(name), toks, i, j)
                     break

@@ -1,8 +1,8 @@
 """incident-mapper: conflict reports to maps.
 
     >>> import mapper
-    >>> reports = mapper.read_reports(["examples/"])
-    >>> events = mapper.extract_events(reports)          # GeoDataFrame, EPSG:4326
+    >>> events = mapper.read_reports(["examples/"])      # GeoDataFrame, EPSG:4326
+    >>> acled = mapper.read_table("acled.csv")           # GeoDataFrame, same columns
     >>> m = mapper.make_map(events, title="My map")      # folium.Map
     >>> mapper.save_map(m, "outputs/map.html")
     >>> mapper.to_file(events, "outputs/events.geojson")
@@ -17,13 +17,18 @@ import importlib
 __version__ = "0.1.0"
 
 _API = {
-    "read_reports": "mapper.reports",
+    "read_reports": "mapper.pipeline",
+    "read_table": "mapper.pipeline",
+    "events_from_files": "mapper.pipeline",
+    "TableColumns": "mapper.pipeline",
+    "load_reports": "mapper.pipeline",
     "read_report": "mapper.reports",
     "parse_report": "mapper.reports",
     "Report": "mapper.reports",
     "extract": "mapper.extract",
     "extract_events": "mapper.pipeline",
-    "events_from_files": "mapper.pipeline",
+    "merge_duplicates": "mapper.dedup",
+    "write_review": "mapper.review",
     "to_geodataframe": "mapper.frame",
     "make_map": "mapper.maps",
     "save_map": "mapper.maps",

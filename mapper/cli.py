@@ -57,16 +57,14 @@ def _household(size: float | None, table: str | None) -> dict[str, float] | None
     return t
 
 
-_date_option = click.option(
-    "--date", "date", metavar="YYYY-MM-DD", help="Report date for reports that carry none in their text."
-)
 _overrides_option = click.option(
     "--overrides",
     type=click.Path(dir_okay=False),
     default=None,
     help="CSV of names that must resolve to a given point or record (name,country,lat,lon or name,place_id).",
 )
-_household_options = [
+_input_options = [
+    click.option("--date", "date", metavar="YYYY-MM-DD", help="Date for reports (and table rows) that carry none."),
     click.option(
         "--time-budget",
         type=float,
@@ -86,13 +84,45 @@ _household_options = [
         default=None,
         help="CSV country_code,household_size overriding the built-in table.",
     ),
+    _overrides_option,
+    click.option("--place-col", default=None, help="Tables: the column naming the place."),
+    click.option("--country-col", default=None, help="Tables: the column naming the country."),
+    click.option("--date-col", default=None, help="Tables: the column with the event date."),
+    click.option("--category-col", default=None, help="Tables: the column with the category (strike, clash, ...)."),
+    click.option("--no-dedup", is_flag=True, help="Keep every source's telling as its own event."),
 ]
 
 
-def _with_household(f):
-    for opt in reversed(_household_options):
+def _with_inputs(f):
+    for opt in reversed(_input_options):
         f = opt(f)
     return f
+
+
+def _read_events(inputs, opts: dict, out_dir: Path | None = None):
+    """Events of all inputs; OUT_DIR/overrides.csv is used when present and --overrides is not given."""
+    from .pipeline import TableColumns, events_from_files
+
+    overrides = opts["overrides"]
+    if overrides is None and out_dir is not None and (out_dir / "overrides.csv").exists():
+        overrides = out_dir / "overrides.csv"
+        click.echo(f"using overrides from {overrides}", err=True)
+    return events_from_files(
+        list(inputs),
+        date=opts["date"],
+        household_table=_household(opts["household_size"], opts["household_table"]),
+        time_budget=opts["time_budget"] or None,
+        overrides=overrides,
+        columns=TableColumns(opts["place_col"], opts["country_col"], opts["date_col"], opts["category_col"]),
+        dedup=not opts["no_dedup"],
+    )
+
+
+def _write_review(events, folder: Path) -> str:
+    from .review import write_review
+
+    n = write_review(events, folder / "review.csv")
+    return f"{folder / 'review.csv'} ({n} to review)"
 
 
 @main.command("map")
@@ -102,23 +132,19 @@ def _with_household(f):
     default="outputs",
     show_default=True,
     type=click.Path(file_okay=False),
-    help="Folder for map.html and events.geojson.",
+    help="Folder for map.html, events.geojson and review.csv.",
 )
 @click.option("--title", default="Incident map", show_default=True, help="Map title.")
 @click.option("--layers", default=None, help="Comma-separated categories to draw (default: all).")
 @click.option("--no-cluster", is_flag=True, help="Do not cluster markers.")
 @click.option("--cdn", is_flag=True, help="Load Leaflet from CDNs instead of embedding it (smaller page).")
-@_date_option
-@_with_household
-@_overrides_option
-def map_cmd(
-    inputs, out_dir, title, layers, no_cluster, cdn, date, time_budget, household_size, household_table, overrides
-):
-    """Read reports (files or folders) and write OUT_DIR/map.html and OUT_DIR/events.geojson."""
+@_with_inputs
+def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, **opts):
+    """Read reports and event tables (files or folders); write OUT_DIR/map.html, OUT_DIR/events.geojson
+    and OUT_DIR/review.csv."""
     from .atomic import write_text
     from .export import to_file
     from .maps import make_map, map_html
-    from .pipeline import events_from_files
     from .schema import CATEGORIES
 
     wanted = [s.strip() for s in layers.split(",")] if layers else None
@@ -126,40 +152,46 @@ def map_cmd(
         bad = [w for w in wanted if w not in CATEGORIES]
         if bad:
             raise InputError(f"--layers: unknown categories {', '.join(bad)} (choose from {', '.join(CATEGORIES)})")
-    events = events_from_files(
-        list(inputs),
-        date=date,
-        household_table=_household(household_size, household_table),
-        time_budget=time_budget or None,
-        overrides=overrides,
-    )
-    page = map_html(make_map(events, title=title, cluster=not no_cluster, layers=wanted), cdn=cdn)
     out = Path(out_dir)
+    events = _read_events(inputs, opts, out)
+    page = map_html(make_map(events, title=title, cluster=not no_cluster, layers=wanted), cdn=cdn)
     to_file(events, out / "events.geojson")
     write_text(out / "map.html", page)
-    click.echo(f"{len(events)} events -> {out / 'map.html'}, {out / 'events.geojson'}")
+    review = _write_review(events, out)
+    click.echo(f"{len(events)} events -> {out / 'map.html'}, {out / 'events.geojson'}, {review}")
 
 
 @main.command("extract")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="GeoJSON file to write.")
-@_date_option
-@_with_household
-@_overrides_option
-def extract_cmd(inputs, output, date, time_budget, household_size, household_table, overrides):
-    """Read reports and write their events as GeoJSON (RFC 7946)."""
-    from .export import to_file
-    from .pipeline import events_from_files
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--format", "fmt", default=None, help="geojson, gpkg, csv, parquet or kml (default: from the suffix).")
+@_with_inputs
+def extract_cmd(inputs, output, fmt, **opts):
+    """Read reports (and tables) and write only their events (GeoJSON RFC 7946 by default)."""
+    from .export import format_for, to_file
 
-    events = events_from_files(
-        list(inputs),
-        date=date,
-        household_table=_household(household_size, household_table),
-        time_budget=time_budget or None,
-        overrides=overrides,
-    )
-    to_file(events, output)
+    format_for(output, fmt)  # a wrong format fails before the work
+    events = _read_events(inputs, opts)
+    to_file(events, output, fmt)
     click.echo(f"{len(events)} events -> {output}")
+
+
+@main.command("export")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="GIS file to write.")
+@click.option("--format", "fmt", default=None, help="geojson, gpkg, csv, parquet or kml (default: from the suffix).")
+@_with_inputs
+def export_cmd(inputs, output, fmt, **opts):
+    """Reports and event tables to one GIS file (GeoJSON, GeoPackage, CSV, GeoParquet, KML), plus
+    review.csv beside it."""
+    from .export import format_for, to_file
+
+    format_for(output, fmt)
+    folder = Path(output).parent
+    events = _read_events(inputs, opts, folder)
+    to_file(events, output, fmt)
+    review = _write_review(events, folder)
+    click.echo(f"{len(events)} events -> {output}, {review}")
 
 
 @main.command("geocode")

@@ -22,7 +22,17 @@ from pathlib import Path
 
 from gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Gazetteer, Place
 from gazetteer.geoparse import Geoparser, Mention
-from gazetteer.words import QUALIFIERS_ADMIN1, QUALIFIERS_ADMIN2, QUALIFIERS_PLACE
+from gazetteer.words import (
+    DAYS,
+    DEMONYMS,
+    FUNCTION_WORDS,
+    MONTHS,
+    NOT_PLACES,
+    QUALIFIERS_ADMIN1,
+    QUALIFIERS_ADMIN2,
+    QUALIFIERS_PLACE,
+    TITLES,
+)
 
 from . import lexicon as lx
 from .errors import LimitError
@@ -81,6 +91,7 @@ class _Draft:
     destination: str | None = None
     sentences: list[Sentence] = field(default_factory=list)
     weak: bool = False
+    review: str | None = None  # why an analyst should check the place, if anything
 
 
 @dataclass
@@ -180,11 +191,17 @@ def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus:
         q = re.match(r"\s+(\w+)", text[m.end : m.end + 40])
         if q and q.group(1).lower() in QUALIFIER_WORDS:
             end = m.end + q.end()
-        eligible.append((KIND_RANK.get(place.kind, 0), abs(m.start - pos), place, vague_m is not None, text[start:end]))
+        eligible.append(
+            (KIND_RANK.get(place.kind, 0), abs(m.start - pos), place, vague_m is not None, text[start:end], m)
+        )
     if eligible:
         eligible.sort(key=lambda e: (e[0], e[1]))
-        _r, _d, place, is_vague, words = eligible[0]
-        return place, _precision(place, is_vague), words, True, destination
+        _r, _d, place, is_vague, words, chosen = eligible[0]
+        prec = _precision(place, is_vague)
+        review = _ambiguity(chosen, place)
+        if review is None and prec == 3:
+            review = _unknown_place(text, sent, mentions) or "province only"
+        return place, prec, words, True, destination, review
     # "the provincial capital", "the province": the province in focus
     local = text[sent.start : sent.end]
     cap = lx.PROVINCIAL_CAPITAL.search(local)
@@ -195,17 +212,91 @@ def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus:
         if capital is not None:
             near = lx.VAGUE_BEFORE.search(local[: cap.start()][-70:])
             start = cap.start() - len(local[: cap.start()][-70:]) + near.start() if near else cap.start()
-            return capital, _precision(capital, near is not None), local[start : cap.end()], True, destination
+            return capital, _precision(capital, near is not None), local[start : cap.end()], True, destination, None
     city = lx.THE_CITY.search(local)
     if city and focus.place is not None:
         near = lx.VAGUE_BEFORE.search(local[: city.end()][-70:])
-        return focus.place, 2 if near else 1, city.group(0), True, destination
+        return focus.place, 2 if near else 1, city.group(0), True, destination, None
+    unknown = _unknown_place(text, sent, mentions)
     if focus.admin1 is not None:
         prov = lx.THE_PROVINCE.search(local)
-        return focus.admin1, 3, prov.group(0) if prov else "", bool(prov), destination
+        return focus.admin1, 3, prov.group(0) if prov else "", bool(prov), destination, unknown or "province only"
     if focus.country is not None:
-        return focus.country, 3, "", False, destination
-    return None, None, "", False, destination
+        return focus.country, 3, "", False, destination, unknown or "country only"
+    return None, None, "", False, destination, unknown
+
+
+AMBIGUITY_MARGIN = 0.1
+# first words of capitalised runs that are not unknown place names ("in March", "of the Taliban")
+_NOT_NAME_START = (
+    MONTHS
+    | DAYS
+    | FUNCTION_WORDS
+    | NOT_PLACES
+    | TITLES
+    | {
+        "taliban",
+        "islamic",
+        "state",
+        "forces",
+        "government",
+        "united",
+        "un",
+        "unhcr",
+        "ocha",
+        "iom",
+        "msf",
+        "icrc",
+        "nato",
+        "isis",
+        "isil",
+        "al",
+        "el",
+        "ansar",
+        "hamas",
+        "hezbollah",
+        "rsf",
+        "saf",
+        "sdf",
+        "ypg",
+        "pkk",
+        "wagner",
+        "boko",
+        "jnim",
+        "aqap",
+        "houthi",
+        "houthis",
+        "january",
+    }
+)
+
+
+def _ambiguity(m: Mention, place: Place) -> str | None:
+    """A runner-up reading nearly as good as the chosen one, somewhere else."""
+    if m.place is None or place.place_id != m.place.place_id or not m.alternatives:
+        return None
+    alt = m.alternatives[0]
+    if alt.score < m.score - AMBIGUITY_MARGIN or alt.place.kind != place.kind:
+        return None
+    if abs(alt.place.lat - place.lat) + abs(alt.place.lon - place.lon) < 0.5:
+        return None
+    return (
+        f"ambiguous: {m.name} ({place.admin1 or place.country_code}) or ({alt.place.admin1}, {alt.place.country_code})"
+    )
+
+
+def _unknown_place(text: str, sent: Sentence, mentions: list[Mention]) -> str | None:
+    """'not found: NAME' for a place-like name in the sentence that the gazetteer does not know."""
+    local = text[sent.start : sent.end]
+    known = [(m.start - sent.start, m.end - sent.start) for m in mentions]
+    for u in lx.UNKNOWN_PLACE.finditer(local):
+        s, e = u.span(1)
+        name = u.group(1)
+        first = name.split()[0].split("-")[0].lower()
+        if any(a < e and s < b for a, b in known) or first in _NOT_NAME_START or first in DEMONYMS:
+            continue
+        return f"not found: {name}"  # unknown, or known only far away (Palma, Spain for Palma, Mozambique)
+    return None
 
 
 def _update_focus(focus: _Focus, mentions: list[Mention], gz: Gazetteer, chosen: Place | None = None) -> None:
@@ -236,11 +327,12 @@ def _merge(into: _Draft, d: _Draft) -> None:
         if getattr(into, f) is None and getattr(d, f) is not None:
             setattr(into, f, getattr(d, f))
     if not into.own_place and d.own_place:  # a later sentence makes the place precise
-        into.place, into.geo_precision, into.location_text, into.own_place = (
+        into.place, into.geo_precision, into.location_text, into.own_place, into.review = (
             d.place,
             d.geo_precision,
             d.location_text,
             True,
+            d.review,
         )
     elif (
         d.own_place
@@ -252,6 +344,7 @@ def _merge(into: _Draft, d: _Draft) -> None:
         and d.place.country_code == into.place.country_code
     ):
         into.place, into.geo_precision, into.location_text = d.place, d.geo_precision, d.location_text
+        into.review = d.review
     into.weak = into.weak and d.weak
 
 
@@ -329,7 +422,7 @@ def extract(
         chosen_place = None
         violent_done = False
         for category, (trig, pos) in sorted(found.items(), key=lambda kv: kv[1][1]):
-            place, prec, loc_text, own, dest = _locate(text, sent, ms, sent.start + pos, focus, gz)
+            place, prec, loc_text, own, dest, review = _locate(text, sent, ms, sent.start + pos, focus, gz)
             if trig.weak and (not own or prec == 3):
                 continue
             actor1, actor2 = _actors(local, pos)
@@ -353,6 +446,7 @@ def extract(
                 tprec,
                 sentences=[sent],
                 weak=trig.weak,
+                review=review,
             )
             if category in VIOLENT and not violent_done:
                 d.fatalities, d.fatalities_text = _first_number(lx.FATALITIES, local)
@@ -438,6 +532,7 @@ def _record(report: Report, d: _Draft, household_table: dict[str, float] | None)
         "source": report.source,
         "source_text": " … ".join(s.text for s in d.sentences),
         "confidence": _confidence(d),
+        "review": d.review,
         "lat": p.lat,
         "lon": p.lon,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -14,7 +15,10 @@ def to_geodataframe(records: list[dict]) -> gpd.GeoDataFrame:
     df = pd.DataFrame.from_records(records, columns=[*FIELDS, "lat", "lon"])
     for name, dtype in FIELDS.items():
         df[name] = df[name].astype(dtype)
-    geometry = shapely.points(df["lon"].to_numpy(dtype=float), df["lat"].to_numpy(dtype=float))
+    lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
+    geometry = shapely.points(lon, lat)
+    geometry[np.isnan(lon) | np.isnan(lat)] = None  # a table row whose place was not found: no point yet
     gdf = gpd.GeoDataFrame(df.drop(columns=["lat", "lon"]), geometry=geometry, crs="EPSG:4326")
     if len(gdf):
         gdf = gdf.sort_values(["event_date", "event_id"], kind="stable").reset_index(drop=True)

@@ -283,3 +283,13 @@ PROVINCIAL_CAPITAL = re.compile(r"\b(?:the\s+)?(?:provincial|regional|state|dist
 PROVINCIAL_CAPITAL_OF = re.compile(r"\b(?:the\s+)?(?:provincial|regional|state) capital of\s+$", re.I)
 THE_CITY = re.compile(r"\b(?:of|in|near|outside|around|into|from) the (?:city|town)\b", re.I)
 THE_PROVINCE = re.compile(r"\b(?:in|across|throughout|of) the (?:province|region|governorate|state)\b", re.I)
+
+# a capitalised name after a place preposition ("in Qala-e Gaz", "near the village of Loy Bagh"): when the
+# gazetteer does not know it, the event's own place is missing and goes to the review list
+_NAME_WORD = r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*"
+UNKNOWN_PLACE = re.compile(
+    r"\b(?:in|near|outside|around|at|from|into|of|hit|struck|targeted|attacked|shelled|bombed|stormed|"
+    r"captured|seized|took|entered|fled|overran|besieged)\s+(?:the\s+)?"
+    r"(?:(?:village|town|city|district|area|outskirts|suburbs?|hamlet|camp)\s+of\s+)?"
+    rf"({_NAME_WORD}(?:[ -]{_NAME_WORD}){{0,3}})"
+)

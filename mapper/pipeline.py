@@ -1,8 +1,14 @@
-"""The whole job as library calls: reports -> events -> GeoDataFrame (the CLI is a thin shell over this)."""
+"""The whole job as library calls: files -> events -> GeoDataFrame (the CLI is a thin shell over this).
+
+Report files (.txt, .md, .html) go through the extractor, event tables (.csv, .tsv, .xlsx, .json,
+.geojson) through the table reader; both give rows of the event schema in one GeoDataFrame (EPSG:4326),
+where the same incident told by several sources becomes one event unless ``dedup=False``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -10,9 +16,28 @@ import geopandas as gpd
 from gazetteer import Gazetteer
 from gazetteer.geoparse import Geoparser
 
+from .dedup import merge_duplicates
+from .errors import InputError
 from .extract import DEFAULT_TIME_BUDGET, extract
 from .frame import to_geodataframe
-from .reports import Report, read_reports
+from .reports import REPORT_SUFFIXES, Report
+from .reports import read_reports as load_reports
+from .tables import TABLE_SUFFIXES
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    """Columns the user names for tables whose headers are not recognised."""
+
+    place: str | None = None
+    country: str | None = None
+    date: str | None = None
+    category: str | None = None
+
+
+def geoparser_for(overrides: str | Path | None = None) -> Geoparser:
+    """The geoparser over the default gazetteer, with a user's overrides CSV on top if given."""
+    return Geoparser(Gazetteer.default().with_overrides(overrides))
 
 
 def extract_events(
@@ -29,9 +54,49 @@ def extract_events(
     return to_geodataframe(records)
 
 
-def geoparser_for(overrides: str | Path | None = None) -> Geoparser:
-    """The geoparser over the default gazetteer, with a user's overrides CSV on top if given."""
-    return Geoparser(Gazetteer.default().with_overrides(overrides))
+def read_reports(
+    inputs: list[str | Path] | str | Path,
+    date: dt.date | str | None = None,
+    overrides: str | Path | None = None,
+    household_table: dict[str, float] | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
+) -> gpd.GeoDataFrame:
+    """Report files or folders -> their events as a GeoDataFrame."""
+    return extract_events(load_reports(inputs, date=date), geoparser_for(overrides), household_table, time_budget)
+
+
+def read_table(
+    path: str | Path,
+    columns: TableColumns | None = None,
+    date: dt.date | str | None = None,
+    overrides: str | Path | None = None,
+    household_table: dict[str, float] | None = None,
+) -> gpd.GeoDataFrame:
+    """An event table (CSV, Excel, JSON, GeoJSON; ACLED, UCDP GED, HXL or named columns) as a GeoDataFrame."""
+    from .tables import read_table as _read
+
+    c = columns or TableColumns()
+    gz = Gazetteer.default().with_overrides(overrides)
+    return to_geodataframe(_read(path, gz, c.place, c.country, c.date, c.category, _date(date), household_table))
+
+
+def split_inputs(inputs: list[str | Path]) -> tuple[list[Path], list[Path]]:
+    """(report files, table files) from files and folders, in a stable order."""
+    reports: list[Path] = []
+    tables: list[Path] = []
+    for raw in inputs:
+        p = Path(raw)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            reports += [f for f in files if f.suffix.lower() in REPORT_SUFFIXES]
+            tables += [f for f in files if f.suffix.lower() in TABLE_SUFFIXES]
+            if not any(f.suffix.lower() in REPORT_SUFFIXES | TABLE_SUFFIXES for f in files):
+                raise InputError(f"no report or table files found in {p}")
+        elif p.suffix.lower() in TABLE_SUFFIXES:
+            tables.append(p)
+        else:
+            reports.append(p)
+    return reports, tables
 
 
 def events_from_files(
@@ -40,7 +105,28 @@ def events_from_files(
     household_table: dict[str, float] | None = None,
     time_budget: float | None = DEFAULT_TIME_BUDGET,
     overrides: str | Path | None = None,
+    columns: TableColumns | None = None,
+    dedup: bool = True,
 ) -> gpd.GeoDataFrame:
-    """Read report files/folders and extract their events (see :func:`extract_events`)."""
-    reports = read_reports(inputs, date=date)
-    return extract_events(reports, geoparser_for(overrides), household_table=household_table, time_budget=time_budget)
+    """Reports and tables (files or folders) -> one GeoDataFrame of events."""
+    report_files, table_files = split_inputs(inputs)
+    gp = geoparser_for(overrides)
+    records: list[dict] = []
+    if report_files:
+        for r in load_reports(report_files, date=date):
+            records.extend(extract(r, gp, household_table, time_budget=time_budget))
+    c = columns or TableColumns()
+    from .tables import read_table as _read
+
+    for t in table_files:
+        records.extend(_read(t, gp.gz, c.place, c.country, c.date, c.category, _date(date), household_table))
+    events = to_geodataframe(records)
+    return merge_duplicates(events) if dedup else events
+
+
+def _date(date: dt.date | str | None) -> dt.date | None:
+    if date is None or isinstance(date, dt.date):
+        return date
+    from .reports import parse_date
+
+    return parse_date(date, "--date")

@@ -29,6 +29,7 @@ FIELDS: dict[str, str] = {
     "source": "string",
     "source_text": "string",
     "confidence": "Float64",
+    "review": "string",  # why an analyst should check the place (not found, ambiguous, province only), else null
 }
 
 CATEGORIES = ("strike", "clash", "attack", "displacement", "unrest", "other")

@@ -1,0 +1,88 @@
+"""The review list: places an analyst should check, written as ``review.csv`` beside the outputs.
+
+Its first columns are those of an overrides file (``name,country,lat,lon,place_id,kind,admin1``), blank
+where the analyst has to decide; the rest give the context (reason, event, source, sentence, the record
+chosen). Fill in ``lat``/``lon`` or ``place_id`` on the rows you settle, save the file as
+``overrides.csv`` in the output folder (or pass it with ``--overrides``) and run again: rows left blank
+are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from .atomic import write_text
+
+OVERRIDE_COLUMNS = ["name", "country", "lat", "lon", "place_id", "kind", "admin1"]
+CONTEXT_COLUMNS = [
+    "reason",
+    "event_id",
+    "category",
+    "event_date",
+    "source",
+    "sentence",
+    "chosen_place_id",
+    "chosen_location",
+    "geo_precision",
+]
+COLUMNS = OVERRIDE_COLUMNS + CONTEXT_COLUMNS
+
+
+def _text(v) -> str:
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
+def review_rows(events: pd.DataFrame) -> list[dict[str, str]]:
+    """One row per event whose ``review`` is set, in event order."""
+    if "review" not in events or not len(events):
+        return []
+    rows = []
+    for r in events[events["review"].notna()].itertuples(index=False):
+        reason = _text(r.review)
+        kind, _, detail = reason.partition(": ")
+        if kind in ("not found", "ambiguous"):
+            name = detail.split(" (")[0]
+        else:
+            name = _text(r.location_text) or _text(r.location)
+        rows.append(
+            {
+                "name": name,
+                "country": _text(r.country_code),
+                "lat": "",
+                "lon": "",
+                "place_id": "",
+                "kind": "",
+                "admin1": "",
+                "reason": reason,
+                "event_id": _text(r.event_id),
+                "category": _text(r.category),
+                "event_date": _text(r.event_date),
+                "source": _text(r.source),
+                "sentence": _text(r.source_text),
+                "chosen_place_id": _text(r.place_id),
+                "chosen_location": _text(r.location),
+                "geo_precision": _text(r.geo_precision),
+            }
+        )
+    return rows
+
+
+def write_review(events: pd.DataFrame, path: str | Path) -> int:
+    """Write review.csv atomically (a header only when nothing needs review); returns the row count."""
+    rows = review_rows(events)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for row in rows:
+        w.writerow({k: _csv_inert(v) for k, v in row.items()})
+    write_text(path, buf.getvalue())
+    return len(rows)
+
+
+def _csv_inert(v: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula."""
+    return "'" + v if v.startswith(("=", "+", "-", "@")) and not v.lstrip("+-").replace(".", "", 1).isdigit() else v
