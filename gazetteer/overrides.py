@@ -1,6 +1,7 @@
 """User overrides: a CSV of names that must resolve to a given record or point, whatever the index says.
 
-Columns (header required, any order; extra columns are ignored, so a filled-in ``review.csv`` works):
+Columns (header required, any order; extra columns are ignored, so a filled-in ``review.csv`` works,
+its rows with neither lat/lon nor place_id being skipped):
 
 ``name``      the name as it appears in reports (required)
 ``country``   ISO 3166 alpha-2 code (required unless ``place_id`` names a known record)
@@ -129,6 +130,8 @@ def _rows(text: str, path: Path) -> Iterable[tuple[int, dict[str, str]]]:
                 raise InputError(f"{path}:{reader.line_num}: more fields than the header has")
             if not any((v or "").strip() for v in row.values()):
                 continue
+            if "reason" in row and not any((row.get(k) or "").strip() for k in ("lat", "lon", "place_id")):
+                continue  # a review.csv row the analyst has not settled yet
             yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
     except csv.Error as e:
         raise InputError(f"{path}:{reader.line_num}: malformed CSV ({e})") from None

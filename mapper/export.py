@@ -6,12 +6,13 @@
 | GeoPackage | .gpkg | GDAL through Arrow | dates as Date, counts as Integer64, nulls as NULL |
 | CSV | .csv | pandas; lon, lat and WKT columns | text; cells that a spreadsheet would run as a formula are prefixed with ' |
 | GeoParquet | .parquet, .geoparquet | geopandas (GeoParquet metadata) | dates as date32, counts as int64 |
-| KML | .kml | GDAL; one folder per category, named placemarks | text |
+| KML | .kml | GDAL; one folder per category, named placemarks | text, HTML-escaped (Google Earth renders HTML) |
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 import geopandas as gpd
@@ -122,7 +123,11 @@ def _is_number(v: str) -> bool:
 
 
 def _kml(out: gpd.GeoDataFrame, tmp: Path) -> None:
+    # Google Earth renders HTML in placemark balloons: every text is HTML-escaped so it shows as text
     named = out.copy()
+    for c in named.columns:
+        if c != "geometry" and (named[c].dtype == "string" or named[c].dtype == object):
+            named[c] = named[c].map(html.escape, na_action="ignore")
     named.insert(0, "Name", [_title(r) for r in named.itertuples()])
     present = [c for c in CATEGORIES if (named["category"] == c).any()] or ["events"]
     for i, cat in enumerate(present):

@@ -423,7 +423,9 @@ def _geocode_one(place: str, admin2: str, admin1: str, cc: str, gz: Gazetteer) -
     for name, level in ((place, 1), (admin2, 2)):
         if not name:
             continue
-        cands = [c for c in gz.search(name, country=country, limit=10) if c.place.kind not in (COUNTRY,)]
+        # transliteration guesses (the skeleton tier) only within a known country
+        found = gz.search(name, country=country, limit=10, fuzzy=country is not None)
+        cands = [c for c in found if c.place.kind != COUNTRY]
         if level == 2:
             cands = [c for c in cands if c.place.kind in (ADMIN2, PLACE)]
         if a1 is not None:

@@ -53,6 +53,30 @@ PACKAGES = [
             "MIT-LICENCE.txt",
         ],
     ),
+    (
+        "leaflet.heat",
+        "0.2.0",
+        "sha512-Cd5PbAA/rX3X3XKxfDoUGi9qp78FyhWYurFg3nsfhntcM/MCNK08pRkf4iEenO1KNqwVPKCmkyktjW3UD+h9bQ==",
+        ["dist/leaflet-heat.js", "LICENSE"],
+    ),
+    (
+        "leaflet.fullscreen",
+        "3.0.0",
+        "sha512-81wWSUXz1ZtdneR0v5eJDWXUSx+Zo5J50WXWeydG/UcILfIEAgz/iOjZSi3p00Z9MJ/FC/P5i3CgdYuEAos0yQ==",
+        ["Control.FullScreen.js", "Control.FullScreen.css", "icon-fullscreen.svg", "LICENSE"],
+    ),
+    (
+        "leaflet-minimap",
+        "3.6.1",
+        "sha512-6px8f6cfv1rKB6ACpL6bbUFGxipZOq4KsntJgBj9nOcW1RYa5+xFp8emOZwks9X+VtVVsQEwWwfgT1kTTL/LzA==",
+        [
+            "dist/Control.MiniMap.min.js",
+            "dist/Control.MiniMap.min.css",
+            "dist/images/toggle.png",
+            "dist/images/toggle.svg",
+            "LICENSE.txt",
+        ],
+    ),
 ]
 
 

@@ -1,0 +1,183 @@
+"""Every export format read back with GDAL (pyogrio): same rows, values and sensible types."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas
+import jsonschema
+import pandas as pd
+import pyarrow.parquet
+import pyogrio
+import pytest
+from click.testing import CliRunner
+from shapely.geometry.base import BaseGeometry
+
+import mapper
+from mapper.cli import main
+from mapper.errors import ExportError
+from mapper.schema import CATEGORIES, FIELDS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TABLE = """event_date,event_type,sub_event_type,actor1,location,country,latitude,longitude,fatalities,notes
+2020-10-12,Battles,Armed clash,Taliban,Lashkar Gah,Afghanistan,31.5938,64.3716,7,"Clash, with ""quotes"" & <b>tags</b>"
+2020-10-13,Explosions/Remote violence,Air/drone strike,,Kandahar,Afghanistan,,,,=HYPERLINK("http://x")
+2020-10-14,Protests,Peaceful protest,,Kabul,Afghanistan,,,0,Residents protested.
+2020-10-15,Battles,Armed clash,,Qwxzyville,Afghanistan,,,,Unknown village: placed on the country.
+2020-10-16,Battles,Armed clash,,Nowhereburg,,,,,Unknown village in no known country: no point.
+"""
+
+# RFC 7946 FeatureCollection of Point features (or null geometry), no "crs" member
+RFC7946 = {
+    "type": "object",
+    "required": ["type", "features"],
+    "not": {"required": ["crs"]},
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "geometry", "properties"],
+                "properties": {
+                    "type": {"const": "Feature"},
+                    "geometry": {
+                        "oneOf": [
+                            {"type": "null"},
+                            {
+                                "type": "object",
+                                "required": ["type", "coordinates"],
+                                "properties": {
+                                    "type": {"const": "Point"},
+                                    "coordinates": {
+                                        "type": "array",
+                                        "minItems": 2,
+                                        "maxItems": 3,
+                                        "prefixItems": [
+                                            {"type": "number", "minimum": -180, "maximum": 180},
+                                            {"type": "number", "minimum": -90, "maximum": 90},
+                                        ],
+                                    },
+                                },
+                            },
+                        ]
+                    },
+                    "properties": {"type": ["object", "null"]},
+                },
+            },
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory):
+    d = tmp_path_factory.mktemp("in")
+    table = d / "t.csv"
+    table.write_text(TABLE, encoding="utf-8")
+    gdf = mapper.events_from_files([table, ROOT / "examples"])
+    assert len(gdf) > 10 and gdf.geometry.isna().sum() == 1  # Nowhereburg has no point yet
+    q = gdf[gdf.location_text == "Qwxzyville"].iloc[0]
+    assert (q.review, q.geo_precision, q.location) == ("not found: Qwxzyville", 3, "Afghanistan")
+    return gdf
+
+
+def _by_id(df: pd.DataFrame) -> pd.DataFrame:
+    return df.set_index("event_id").sort_index()
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".csv", ".parquet"])
+def test_round_trip_values_and_types(events, tmp_path, suffix):
+    path = mapper.to_file(events, tmp_path / f"events{suffix}")
+    if suffix == ".csv":
+        back = pyogrio.read_dataframe(path, X_POSSIBLE_NAMES="lon", Y_POSSIBLE_NAMES="lat", KEEP_GEOM_COLUMNS="NO")
+    elif suffix == ".parquet":  # pyogrio's bundled GDAL has no Parquet driver: read it with pyarrow
+        back = geopandas.read_parquet(path)
+    else:
+        back = pyogrio.read_dataframe(path)
+    assert len(back) == len(events)
+    if suffix != ".csv":
+        assert back.crs.to_epsg() == 4326
+    assert [c for c in back.columns if c in FIELDS] == [c for c in FIELDS if c in back.columns]
+    a, b = _by_id(events), _by_id(back)
+    assert list(a.index) == list(b.index)
+    for col in ("category", "location", "place_id", "source"):
+        assert a[col].fillna("").tolist() == b[col].fillna("").astype(str).tolist(), col
+    fat_in = a["fatalities"].astype("Float64").tolist()
+    fat_out = pd.to_numeric(b["fatalities"]).astype("Float64").tolist()
+    assert [None if pd.isna(x) else x for x in fat_in] == [None if pd.isna(x) else x for x in fat_out]
+    for (_, ra), (_, rb) in zip(a.iterrows(), b.iterrows(), strict=True):
+        if ra.geometry is None:
+            assert not isinstance(rb.geometry, BaseGeometry) or rb.geometry.is_empty
+        else:
+            assert ra.geometry.distance(rb.geometry) < 1e-6
+    if suffix == ".parquet":
+        schema = pyarrow.parquet.read_schema(path)
+        types = {f.name: {"date32[day]": "datetime64[D]"}.get(str(f.type), str(f.type)) for f in schema}
+        assert b"geo" in (schema.metadata or {})  # GeoParquet metadata
+    else:
+        info = pyogrio.read_info(path)
+        types = dict(zip(info["fields"], info["dtypes"], strict=False))
+    if suffix in (".gpkg", ".parquet"):
+        assert types["event_date"].startswith("datetime64") and types["report_date"].startswith("datetime64")
+        assert types["fatalities"] == "int64" and types["geo_precision"] == "int64"
+        assert types["confidence"] in ("float64", "double")
+        assert str(b.loc[a.index[0], "event_date"])[:10] == a.iloc[0]["event_date"]
+    if suffix == ".geojson":
+        assert types["fatalities"] == "int32" or types["fatalities"] == "int64"
+
+
+def test_geojson_is_rfc7946(events, tmp_path):
+    path = mapper.to_file(events, tmp_path / "e.geojson")
+    fc = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.validate(fc, RFC7946)
+    kabul = next(f for f in fc["features"] if f["properties"]["location"] == "Kabul")
+    assert kabul["geometry"]["coordinates"][0] == pytest.approx(69.17, abs=0.01)  # lon first
+    for f in fc["features"]:
+        assert set(f["properties"]) == set(FIELDS)
+        for c in (f["geometry"] or {}).get("coordinates", []):
+            assert len(repr(c).split(".")[-1]) <= 7
+
+
+def test_kml_has_a_folder_per_category(events, tmp_path):
+    path = mapper.to_file(events, tmp_path / "e.kml")
+    layers = [name for name, _ in pyogrio.list_layers(path)]
+    present = [c for c in CATEGORIES if (events["category"] == c).any()]
+    assert layers == present
+    total = sum(pyogrio.read_info(path, layer=name)["features"] for name in layers)
+    assert total == len(events)
+    strikes = pyogrio.read_dataframe(path, layer="strike")
+    assert strikes.crs.to_epsg() == 4326 and len(strikes) == (events["category"] == "strike").sum()
+    clash = pyogrio.read_dataframe(path, layer="clash")
+    # Google Earth renders HTML in balloons: the text arrives escaped, never as markup
+    assert clash.source_text.str.contains("&lt;b&gt;tags&lt;/b&gt;", regex=False).any()
+    assert not clash.source_text.str.contains("<b>", regex=False).any()
+
+
+def test_csv_has_lon_lat_wkt_and_inert_formulas(events, tmp_path):
+    path = mapper.to_file(events, tmp_path / "e.csv")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert {"lon", "lat", "wkt"} <= set(df.columns)
+    kabul = df[df.location == "Kabul"].iloc[0]
+    assert kabul.wkt.startswith("POINT (69.17") and float(kabul.lon) == pytest.approx(69.17, abs=0.01)
+    assert df[df.source_text.str.contains("HYPERLINK")].iloc[0].source_text.startswith("'=")
+
+
+def test_export_cli_formats_and_errors(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text(TABLE, encoding="utf-8")
+    for fmt, suffix in (("gpkg", ".data"), ("kml", ".kml"), ("geoparquet", ".parquet")):
+        out = tmp_path / f"out{suffix}"
+        r = CliRunner().invoke(main, ["export", str(table), "-o", str(out), "--format", fmt])
+        assert r.exit_code == 0, r.output
+        n = len(geopandas.read_parquet(out)) if fmt == "geoparquet" else pyogrio.read_info(out, layer=0)["features"]
+        assert n >= 1
+    assert (tmp_path / "review.csv").exists()
+    r = CliRunner().invoke(main, ["export", str(table), "-o", str(tmp_path / "x.shp")])
+    assert r.exit_code == 4 and "unknown output format '.shp'" in r.output
+    r = CliRunner().invoke(main, ["export", str(table), "-o", str(tmp_path / "x.gpkg"), "--format", "dxf"])
+    assert r.exit_code == 4 and "unknown format 'dxf'" in r.output
+    with pytest.raises(ExportError, match="cannot write"):  # a parent that is a file
+        mapper.to_file(mapper.read_table(table), table / "x.kml")
