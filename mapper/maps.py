@@ -84,7 +84,16 @@ class PopupBuilder(MacroElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
+window.imWords = {{ this.words_json }};
+window.incidentTooltip = function (p) {
+    var figures = [];
+    if (p.fatalities != null) figures.push(p.fatalities + ' killed');
+    if (p.displaced_families != null) figures.push(p.displaced_families + ' families displaced');
+    else if (p.displaced_people != null) figures.push(p.displaced_people + ' people displaced');
+    return [p.event_date, p.sub_event_type || p.category, p.location].concat(figures).join(' \u00b7 ');
+};
 window.incidentPopup = function (p) {
+    var W = window.imWords;
     var root = document.createElement('div');
     root.className = 'im-popup';
     function row(label, value) {
@@ -102,16 +111,17 @@ window.incidentPopup = function (p) {
     root.appendChild(h);
     row('Category', p.category);
     row('Type', p.event_type);
-    row('Date', p.event_date + (p.time_precision_words ? ' (' + p.time_precision_words + ')' : ''));
+    row('Date', p.event_date + (W.time[p.time_precision] ? ' (' + W.time[p.time_precision] + ')' : ''));
     row('Actors', [p.actor1, p.actor2].filter(Boolean).join(' vs '));
-    row('Fatalities', p.fatalities !== null ? p.fatalities : p.fatalities_text);
+    row('Fatalities', p.fatalities != null ? p.fatalities : p.fatalities_text);
     row('Displaced families', p.displaced_families);
     row('Displaced people', p.displaced_people);
     row('Destination', p.destination);
-    row('Place', p.location + (p.place_id ? ' [' + p.place_id + ']' : ''));
-    row('Precision', p.geo_precision_words);
+    row('Place', (p.location || '') + (p.place_id ? ' [' + p.place_id + ']' : ''));
+    row('Precision', W.geo[p.geo_precision]);
     row('Place as written', p.location_text);
     row('Source', p.source);
+    row('Needs review', p.review);
     var q = document.createElement('blockquote');
     q.className = 'im-source-text';
     q.textContent = p.source_text || '';
@@ -121,6 +131,13 @@ window.incidentPopup = function (p) {
 {% endmacro %}
 """
     )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PopupBuilder"
+        self.words_json = safe_json(
+            {"geo": GEO_PRECISION_WORDS, "time": TIME_PRECISION_WORDS, "uncertainty": UNCERTAINTY_M}
+        )
 
 
 class EventLayer(JSCSSMixin, Layer):
@@ -137,24 +154,33 @@ class EventLayer(JSCSSMixin, Layer):
 var {{ this.get_name() }} = (function () {
     var data = {{ this.data_json }};
     var colour = {{ this.colour_json }};
-    var markers = {{ 'L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40})' if this.cluster else 'L.featureGroup()' }};
+    var markers = {{ 'L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true})' if this.cluster else 'L.featureGroup()' }};
     var areas = L.featureGroup();
+    var items = [];
     data.features.forEach(function (f) {
         var p = f.properties, c = f.geometry.coordinates, ll = [c[1], c[0]];
-        var m = L.circleMarker(ll, {radius: p.marker_radius, color: '#222', weight: 1, fillColor: colour,
-                                    fillOpacity: 0.85, className: 'im-marker im-' + p.category});
+        var m = L.circleMarker(ll, {radius: p.r, color: {{ this.ring_json }}, weight: {{ this.ring_weight }},
+                                    fillColor: colour, fillOpacity: 0.85,
+                                    className: 'im-marker im-' + {{ this.class_json }}});
         m.bindPopup(function () { return window.incidentPopup(p); }, {maxWidth: 360});
         var tip = document.createElement('span');
-        tip.textContent = p.tooltip;
+        tip.textContent = window.incidentTooltip(p);
         m.bindTooltip(tip);
         m.feature = f;
-        markers.addLayer(m);
-        if (p.uncertainty_m) {
-            areas.addLayer(L.circle(ll, {radius: p.uncertainty_m, color: colour, weight: 1, dashArray: '4 4',
-                                         fillOpacity: 0.08, interactive: false,
-                                         className: 'im-uncertainty im-precision-' + p.geo_precision}));
+        var area = null;
+        var metres = window.imWords.uncertainty[p.geo_precision];
+        if (metres) {
+            area = L.circle(ll, {radius: metres, color: colour, weight: 1, dashArray: '4 4',
+                                 fillOpacity: 0.08, interactive: false,
+                                 className: 'im-uncertainty im-precision-' + p.geo_precision});
         }
+        items.push({m: m, a: area, d: p.d});
     });
+    if (markers.addLayers) { markers.addLayers(items.map(function (it) { return it.m; })); }
+    else { items.forEach(function (it) { markers.addLayer(it.m); }); }
+    items.forEach(function (it) { if (it.a) areas.addLayer(it.a); });
+    (window.imLayers = window.imLayers || []).push({markers: markers, areas: areas, items: items,
+                                                    counted: {{ 'true' if this.counted else 'false' }}});
     return L.featureGroup([areas, markers]);
 })();
 {% endmacro %}
@@ -162,12 +188,24 @@ var {{ this.get_name() }} = (function () {
     )
 
     def __init__(
-        self, features: list[dict], category: str, name: str, colour: str, cluster: bool = True, show: bool = True
+        self,
+        features: list[dict],
+        category: str,
+        name: str,
+        colour: str,
+        cluster: bool = True,
+        show: bool = True,
+        ring: str = "#222",
+        ring_weight: int = 1,
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "EventLayer"
         self.category = category
         self.cluster = cluster
+        self.ring_json = safe_json(ring)
+        self.ring_weight = int(ring_weight)
+        self.class_json = safe_json(category)
+        self.counted = category != "review"  # the review layer repeats events of the category layers
         if not cluster:
             self.default_js, self.default_css = [], []
         self.data_json = safe_json({"type": "FeatureCollection", "features": features})
@@ -193,7 +231,7 @@ class HtmlBox(MacroElement):
         self.style = style
 
 
-def _legend(categories: list[str]) -> HtmlBox:
+def _legend(categories: list[str], review: int = 0) -> HtmlBox:
     rows = "".join(
         f'<div class="im-legend-row" data-category="{c}"><span style="display:inline-block;width:12px;height:12px;'
         f'border-radius:6px;background:{CATEGORY_STYLE[c][0]};margin-right:6px"></span>'
@@ -204,15 +242,20 @@ def _legend(categories: list[str]) -> HtmlBox:
         '<div class="im-legend-row" style="margin-top:4px"><span style="display:inline-block;width:12px;height:12px;'
         'border:1px dashed #555;border-radius:6px;margin-right:6px"></span>place known only approximately</div>'
     )
+    if review:
+        rows += (
+            '<div class="im-legend-row"><span style="display:inline-block;width:10px;height:10px;'
+            'border:3px solid #e6550d;border-radius:8px;margin-right:6px"></span>place needs review</div>'
+        )
     return HtmlBox(
         "<b>Legend</b>" + rows,
         "im-legend",
-        "position:fixed;bottom:24px;left:10px;z-index:1000;background:#fff;padding:6px 8px;border-radius:4px;"
+        "position:fixed;bottom:24px;left:150px;z-index:1000;background:#fff;padding:6px 8px;border-radius:4px;"
         "font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.4)",
     )
 
 
-def _summary(gdf: gpd.GeoDataFrame, title: str) -> HtmlBox:
+def _summary(gdf: gpd.GeoDataFrame, title: str, review: int = 0) -> HtmlBox:
     counts = gdf["category"].value_counts()
     parts = [f"<div class='im-title' style='font-weight:bold;font-size:14px'>{safe_html_text(title)}</div>"]
     if len(gdf):
@@ -231,6 +274,11 @@ def _summary(gdf: gpd.GeoDataFrame, title: str) -> HtmlBox:
         disp = gdf["displaced_people"].sum(skipna=True)
         parts.append(f"<div>Fatalities reported: {int(fat)} &middot; people displaced: {int(disp)}</div>")
         parts.append(f"<div>Sources: {gdf['source'].nunique()}</div>")
+        if review:
+            parts.append(
+                f"<div class='im-review-count'>{review} places need review (layer &ldquo;Needs review&rdquo;; "
+                "list in review.csv)</div>"
+            )
     else:
         parts.append("<div>No events</div>")
     return HtmlBox(
@@ -247,28 +295,20 @@ def marker_radius(fatalities, displaced) -> float:
     return round(5 + 2.2 * math.log2(1 + mag), 1)
 
 
-def _features(gdf: gpd.GeoDataFrame) -> list[dict]:
+# fields the page does not show: left out of the embedded data to keep big maps small
+_NOT_EMBEDDED = {"geometry", "household_size", "report_date", "confidence", "country_code", "admin2"}
+
+
+def _features(gdf: gpd.GeoDataFrame, date_index: dict[str, int]) -> list[dict]:
     out = []
     for row in gdf.itertuples(index=False):
         p = {
-            k: (None if pd.isna(v) else (v.item() if hasattr(v, "item") else v))
+            k: (v.item() if hasattr(v, "item") else v)
             for k, v in row._asdict().items()
-            if k != "geometry"
+            if k not in _NOT_EMBEDDED and not pd.isna(v)
         }
-        p["marker_radius"] = marker_radius(p.get("fatalities"), p.get("displaced_people"))
-        p["uncertainty_m"] = UNCERTAINTY_M.get(p.get("geo_precision") or 0)
-        p["geo_precision_words"] = GEO_PRECISION_WORDS.get(p.get("geo_precision") or 0)
-        p["time_precision_words"] = TIME_PRECISION_WORDS.get(p.get("time_precision") or 0)
-        figures = []
-        if p.get("fatalities") is not None:
-            figures.append(f"{p['fatalities']} killed")
-        if p.get("displaced_families") is not None:
-            figures.append(f"{p['displaced_families']} families displaced")
-        elif p.get("displaced_people") is not None:
-            figures.append(f"{p['displaced_people']} people displaced")
-        p["tooltip"] = " · ".join(
-            [str(p.get("event_date")), str(p.get("sub_event_type")), str(p.get("location")), *figures]
-        )
+        p["d"] = date_index.get(str(p.get("event_date")), 0)
+        p["r"] = marker_radius(p.get("fatalities"), p.get("displaced_people"))
         out.append(
             {
                 "type": "Feature",
@@ -280,11 +320,23 @@ def _features(gdf: gpd.GeoDataFrame) -> list[dict]:
 
 
 def make_map(
-    events: gpd.GeoDataFrame, title: str = "Incident map", cluster: bool = True, layers: list[str] | None = None
+    events: gpd.GeoDataFrame,
+    title: str = "Incident map",
+    cluster: bool = True,
+    layers: list[str] | None = None,
+    heatmap: bool = True,
+    provinces: bool = True,
+    date_filter: bool = True,
+    minimap: bool = True,
+    basemap_choice: bool = True,
 ) -> folium.Map:
-    """A folium map of events: one toggleable layer per category, legend, summary, popups with sources."""
+    """A folium map of events: a toggleable layer per category with legend, summary and popups; a "needs
+    review" layer; province outlines (visible without tiles) and choropleths of fatalities and displacement;
+    a heatmap (off by default); a date filter; switchable basemaps, fullscreen, scale bar and mini-map."""
+    from . import map_layers as ml
+
     gdf = events.to_crs(4326) if events.crs else events
-    gdf = gdf[~gdf.geometry.is_empty & gdf.geometry.notna()]
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     if layers:
         gdf = gdf[gdf["category"].isin(layers)]
     if len(gdf):
@@ -293,8 +345,14 @@ def make_map(
     else:
         centre = [20, 0]
     m = IncidentMap(
-        location=centre, zoom_start=6, tiles="OpenStreetMap", control_scale=True, prefer_canvas=len(gdf) > CANVAS_ABOVE
+        location=centre,
+        zoom_start=6,
+        tiles=None if basemap_choice else "OpenStreetMap",
+        control_scale=True,
+        prefer_canvas=len(gdf) > CANVAS_ABOVE,
     )
+    if basemap_choice:
+        ml.basemaps(m)
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(StaticHtml(f"<title>{safe_html_text(title)}</title>"), name="im_title")
@@ -306,12 +364,48 @@ def make_map(
         name="im_style",
     )
     m.add_child(PopupBuilder())
+    if provinces and len(gdf):
+        polys = ml.admin_summary(gdf)
+        if len(polys):
+            m.add_child(ml.AdminData(polys, safe_json))
+            m.add_child(ml.CountryOutlines(polys, safe_json))
+            m.add_child(ml.AdminLayer("Province outlines"))
+            m.add_child(ml.AdminLayer("Fatalities by province", "fatalities", "fat_colour", "killed", show=False))
+            m.add_child(ml.AdminLayer("Displacement by province", "displaced", "disp_colour", "displaced", show=False))
+    dates = sorted(set(gdf["event_date"].astype(str)))
+    date_index = {d: i for i, d in enumerate(dates)}
     present = [c for c in CATEGORIES if c in set(gdf["category"])]
     for c in present:
         colour, label = CATEGORY_STYLE[c]
-        m.add_child(EventLayer(_features(gdf[gdf["category"] == c]), c, label, colour, cluster=cluster))
-    m.add_child(_legend(present))
-    m.add_child(_summary(gdf, title))
+        m.add_child(EventLayer(_features(gdf[gdf["category"] == c], date_index), c, label, colour, cluster=cluster))
+    to_review = gdf[gdf["review"].notna()] if "review" in gdf else gdf.iloc[0:0]
+    if len(to_review):
+        m.add_child(
+            EventLayer(
+                _features(to_review, date_index),
+                "review",
+                f"Needs review ({len(to_review)})",
+                "#ffffff",
+                cluster=False,
+                show=False,
+                ring="#e6550d",
+                ring_weight=3,
+            )
+        )
+    if heatmap and len(gdf):
+        weights = [
+            round(1 + math.log1p(max(f or 0, (d or 0) / 50)), 3)
+            for f, d in zip(gdf["fatalities"].fillna(0), gdf["displaced_people"].fillna(0), strict=True)
+        ]
+        pts = [[round(y, 5), round(x, 5), w] for x, y, w in zip(gdf.geometry.x, gdf.geometry.y, weights, strict=True)]
+        m.add_child(ml.HeatLayer(pts, name="Heatmap", show=False, radius=22, blur=18, min_opacity=0.3))
+    m.add_child(_legend(present, review=len(to_review)))
+    m.add_child(_summary(gdf, title, review=len(to_review)))
+    if date_filter and len(dates) > 1:
+        m.add_child(ml.DateFilter(dates, safe_json))
+    m.add_child(ml.FullscreenControl(position="topleft"))
+    if minimap:
+        m.add_child(ml.MiniMapControl(toggle_display=True, position="bottomleft", width=120, height=120))
     folium.LayerControl(collapsed=False).add_to(m)
     if len(gdf) > 1:
         m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30), max_zoom=8)
