@@ -58,12 +58,12 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
         if f not in FORMATS:
             raise ExportError(f"--format: unknown format {fmt!r} (use {', '.join(FORMATS)})")
         return f
-    f = SUFFIX_FORMAT.get(path.suffix.lower())
-    if f is None:
+    found = SUFFIX_FORMAT.get(path.suffix.lower())
+    if found is None:
         raise ExportError(
             f"{path}: unknown output format {path.suffix!r} (use .geojson, .gpkg, .csv, .parquet or .kml, or --format)"
         )
-    return f
+    return found
 
 
 def to_file(gdf: gpd.GeoDataFrame, path: str | Path, fmt: str | None = None) -> Path:

@@ -113,7 +113,7 @@ def events_from_files(
     gp = geoparser_for(overrides)
     records: list[dict] = []
     if report_files:
-        for r in load_reports(report_files, date=date):
+        for r in load_reports(list[str | Path](report_files), date=date):
             records.extend(extract(r, gp, household_table, time_budget=time_budget))
     c = columns or TableColumns()
     from .tables import read_table as _read

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer
+from gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place
 
 from .errors import InputError, LimitError
 from .households import household_size
@@ -252,9 +252,12 @@ def _read_json(path: Path, text: str) -> tuple[pd.DataFrame, pd.Series | None]:
             rows.append({k: _cell(v) for k, v in (f.get("properties") or {}).items()})
             g = f.get("geometry") or {}
             c = g.get("coordinates") if isinstance(g, dict) and g.get("type") == "Point" else None
-            ok = isinstance(c, list) and len(c) >= 2 and all(isinstance(x, int | float) for x in c[:2])
-            lons.append(float(c[0]) if ok else np.nan)
-            lats.append(float(c[1]) if ok else np.nan)
+            if isinstance(c, list) and len(c) >= 2 and all(isinstance(x, int | float) for x in c[:2]):
+                lons.append(float(c[0]))
+                lats.append(float(c[1]))
+            else:
+                lons.append(np.nan)
+                lats.append(np.nan)
         df = pd.DataFrame.from_records(rows).fillna("")
         return df.astype(str), pd.Series(list(zip(lons, lats, strict=True)))
     if isinstance(data, dict):  # ACLED's API: {"data": [...]}
@@ -340,6 +343,10 @@ def table_events(
         g = geo[i]
         written = places.iloc[i] or admin2.iloc[i] or admin1.iloc[i] or get("country").iloc[i]
         own_xy = bool(has_xy.iloc[i])
+        la: float | None
+        lo: float | None
+        gp: int | None
+        place: Place | None
         if own_xy:  # the row's own point; the gazetteer only fills the hierarchy (nearest town)
             la, lo = float(lat.iloc[i]), float(lon.iloc[i])
             gp = int(precision.iloc[i]) if pd.notna(precision.iloc[i]) and 1 <= precision.iloc[i] <= 3 else 1
@@ -398,7 +405,7 @@ def table_events(
 
 @dataclass
 class _Geo:
-    place: object | None  # gazetteer Place
+    place: Place | None
     precision: int | None
     reason: str | None
     confidence: float
@@ -408,7 +415,7 @@ def _geocode_rows(places: pd.Series, admin2: pd.Series, admin1: pd.Series, cc: p
     """Each distinct (place, admin2, admin1, country) geocoded once; most precise column first."""
     keys = pd.DataFrame({"p": places, "a2": admin2, "a1": admin1, "cc": cc}).fillna("")
     codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
-    found = [_geocode_one(*u, gz) for u in uniques]
+    found = [_geocode_one(str(p), str(a2), str(a1), str(c), gz) for p, a2, a1, c in uniques]
     return [found[c] for c in codes]
 
 
