@@ -41,12 +41,16 @@ def synthetic(n: int, seed: int = 1) -> gpd.GeoDataFrame:
     df["sub_event_type"] = "Armed clash"
     df["event_date"] = days.strftime("%Y-%m-%d")
     df["time_precision"] = 1
-    df["location"] = "Somewhere"
+    df["location"] = [f"Village {i % 5000}" for i in range(n)]
     df["country_code"] = "AF"
     df["geo_precision"] = rng.choice([1, 2, 3], n, p=[0.7, 0.2, 0.1])
     df["fatalities"] = pd.array(rng.integers(0, 30, n), dtype="Int64")
-    df["source"] = "synthetic.csv"
-    df["source_text"] = "Fighting was reported near the district centre; officials gave a toll the next day."
+    # every event its own sentence, as in real reports (repeated text would compress unrealistically well)
+    df["source_text"] = [
+        f"Fighting was reported near village {i % 5000} on day {d}; officials gave a toll of {k} the next day."
+        for i, d, k in zip(range(n), rng.integers(1, 365, n), rng.integers(0, 30, n), strict=True)
+    ]
+    df["source"] = [f"reports/report-{i // 20:05d}.txt" for i in range(n)]
     return gpd.GeoDataFrame(df, geometry=shapely.points(lon, lat), crs=4326)
 
 
@@ -63,7 +67,7 @@ def by_hand(gdf: gpd.GeoDataFrame) -> str:
     return m.get_root().render()
 
 
-def load_time(html: str, browser) -> float | None:
+def load_time(html: str, browser, screenshot: Path | None = None) -> float | None:
     """Seconds to a drawn map, or None when the page cannot draw offline (its assets are on CDNs)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "map.html"
@@ -75,6 +79,9 @@ def load_time(html: str, browser) -> float | None:
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         secs = time.perf_counter() - t
         works = page.evaluate("typeof L !== 'undefined'")
+        if screenshot is not None:
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(screenshot))
         page.close()
         return secs if works else None
 
@@ -83,7 +90,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
     ap.add_argument("--baseline-max", type=int, default=10_000, help="largest size to run the by-hand baseline on")
+    ap.add_argument(
+        "--screenshots", type=Path, default=None, help="folder for a screenshot of each map (and the seed's)"
+    )
     args = ap.parse_args()
+    if args.screenshots:
+        args.screenshots.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -94,7 +106,8 @@ def main() -> int:
             t = time.perf_counter()
             page = map_html(make_map(gdf, title=f"{n} events"))
             build = time.perf_counter() - t
-            load = load_time(page, browser)
+            shot = args.screenshots / f"map-{n}.png" if args.screenshots else None
+            load = load_time(page, browser, shot)
             print(f"{n:>8} {'incident-mapper':<14} {build:>9.2f} {len(page) / 1e6:>8.1f} {load or float('nan'):>9.2f}")
             if n <= args.baseline_max:
                 t = time.perf_counter()
@@ -107,6 +120,13 @@ def main() -> int:
                     f"   ratio build x{b_build / build:.1f}, size x{len(base) / len(page):.1f} (by hand / ours)"
                     + ("" if b_load else "; offline it draws nothing: its Leaflet, jQuery, Bootstrap come from CDNs")
                 )
+        seed = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "helmand-2020-10-12.txt"
+        if args.screenshots and seed.exists():
+            from mapper.pipeline import events_from_files
+
+            load_time(
+                map_html(make_map(events_from_files([seed]), title="Helmand")), browser, args.screenshots / "seed.png"
+            )
         browser.close()
     return 0
 

@@ -38,6 +38,9 @@ CATEGORY_STYLE: dict[str, tuple[str, str]] = {
 UNCERTAINTY_M = {2: 10_000, 3: 60_000}
 # above this many events markers are drawn on a canvas (fast) instead of as SVG elements
 CANVAS_ABOVE = 5_000
+# above this many events uncertainty circles are drawn only from this zoom level on
+DETAIL_ABOVE = 20_000
+AREAS_FROM_ZOOM = 8
 
 
 # branca renders the output of every MacroElement macro a second time as a Jinja template, so text that
@@ -157,31 +160,52 @@ var {{ this.get_name() }} = (function () {
     var markers = {{ 'L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true})' if this.cluster else 'L.featureGroup()' }};
     var areas = L.featureGroup();
     var items = [];
-    data.features.forEach(function (f) {
-        var p = f.properties, c = f.geometry.coordinates, ll = [c[1], c[0]];
-        var m = L.circleMarker(ll, {radius: p.r, color: {{ this.ring_json }}, weight: {{ this.ring_weight }},
-                                    fillColor: colour, fillOpacity: 0.85,
+    // columns: a list of values, or {u: distinct values, i: index per event} for repetitive ones
+    function val(col, i) { return col && col.u ? col.u[col.i[i]] : (col ? col[i] : undefined); }
+    function props(i) {
+        var p = {};
+        for (var k in data.c) { var v = val(data.c[k], i); if (v !== null && v !== undefined) p[k] = v; }
+        return p;
+    }
+    data.x.forEach(function (x, i) {
+        var ll = [data.y[i], x], gp = val(data.c.geo_precision, i);
+        var m = L.circleMarker(ll, {radius: val(data.c.r, i), color: {{ this.ring_json }},
+                                    weight: {{ this.ring_weight }}, fillColor: colour, fillOpacity: 0.85,
                                     className: 'im-marker im-' + {{ this.class_json }}});
-        m.bindPopup(function () { return window.incidentPopup(p); }, {maxWidth: 360});
-        var tip = document.createElement('span');
-        tip.textContent = window.incidentTooltip(p);
-        m.bindTooltip(tip);
-        m.feature = f;
+        m.bindPopup(function () { return window.incidentPopup(props(i)); }, {maxWidth: 360});
+        m.bindTooltip(function () {
+            var tip = document.createElement('span');
+            tip.textContent = window.incidentTooltip(props(i));
+            return tip;
+        });
+        m.eventIndex = i;
         var area = null;
-        var metres = window.imWords.uncertainty[p.geo_precision];
+        var metres = window.imWords.uncertainty[gp];
         if (metres) {
             area = L.circle(ll, {radius: metres, color: colour, weight: 1, dashArray: '4 4',
                                  fillOpacity: 0.08, interactive: false,
-                                 className: 'im-uncertainty im-precision-' + p.geo_precision});
+                                 className: 'im-uncertainty im-precision-' + gp});
         }
-        items.push({m: m, a: area, d: p.d});
+        items.push({m: m, a: area, d: val(data.c.d, i)});
     });
     if (markers.addLayers) { markers.addLayers(items.map(function (it) { return it.m; })); }
     else { items.forEach(function (it) { markers.addLayer(it.m); }); }
     items.forEach(function (it) { if (it.a) areas.addLayer(it.a); });
     (window.imLayers = window.imLayers || []).push({markers: markers, areas: areas, items: items,
                                                     counted: {{ 'true' if this.counted else 'false' }}});
-    return L.featureGroup([areas, markers]);
+    var group = L.featureGroup([markers]);
+    {% if this.areas_from_zoom %}
+    // many events: uncertainty circles appear one zoom level into the detail, not at overview
+    var map = {{ this._parent.get_name() }};
+    function showAreas() {
+        if (map.getZoom() >= {{ this.areas_from_zoom }}) group.addLayer(areas); else group.removeLayer(areas);
+    }
+    map.on('zoomend', showAreas);
+    map.whenReady(showAreas);
+    {% else %}
+    group.addLayer(areas);
+    {% endif %}
+    return group;
 })();
 {% endmacro %}
 """
@@ -189,7 +213,7 @@ var {{ this.get_name() }} = (function () {
 
     def __init__(
         self,
-        features: list[dict],
+        columns: dict,
         category: str,
         name: str,
         colour: str,
@@ -197,9 +221,11 @@ var {{ this.get_name() }} = (function () {
         show: bool = True,
         ring: str = "#222",
         ring_weight: int = 1,
+        areas_from_zoom: int | None = None,
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "EventLayer"
+        self.areas_from_zoom = areas_from_zoom
         self.category = category
         self.cluster = cluster
         self.ring_json = safe_json(ring)
@@ -208,7 +234,7 @@ var {{ this.get_name() }} = (function () {
         self.counted = category != "review"  # the review layer repeats events of the category layers
         if not cluster:
             self.default_js, self.default_css = [], []
-        self.data_json = safe_json({"type": "FeatureCollection", "features": features})
+        self.data_json = safe_json(columns)
         self.colour_json = safe_json(colour)
 
 
@@ -299,24 +325,37 @@ def marker_radius(fatalities, displaced) -> float:
 _NOT_EMBEDDED = {"geometry", "household_size", "report_date", "confidence", "country_code", "admin2"}
 
 
-def _features(gdf: gpd.GeoDataFrame, date_index: dict[str, int]) -> list[dict]:
-    out = []
-    for row in gdf.itertuples(index=False):
-        p = {
-            k: (v.item() if hasattr(v, "item") else v)
-            for k, v in row._asdict().items()
-            if k not in _NOT_EMBEDDED and not pd.isna(v)
-        }
-        p["d"] = date_index.get(str(p.get("event_date")), 0)
-        p["r"] = marker_radius(p.get("fatalities"), p.get("displaced_people"))
-        out.append(
-            {
-                "type": "Feature",
-                "properties": p,
-                "geometry": {"type": "Point", "coordinates": [round(row.geometry.x, 6), round(row.geometry.y, 6)]},
-            }
-        )
-    return out
+def _columns(gdf: gpd.GeoDataFrame, date_index: dict[str, int]) -> dict:
+    """The events of one layer as columns (keys written once; repetitive columns dictionary-encoded):
+    ``{"x": [lon], "y": [lat], "c": {field: [values] | {"u": distinct, "i": [index]}}}``."""
+    cols: dict[str, object] = {}
+    for name in gdf.columns:
+        if name in _NOT_EMBEDDED:
+            continue
+        values = [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in gdf[name]]
+        cols[name] = _encode(values)
+    dates = gdf["event_date"].astype(str)
+    cols["d"] = _encode([date_index.get(d, 0) for d in dates])
+    cols["r"] = _encode(
+        [marker_radius(f, d) for f, d in zip(_ints(gdf["fatalities"]), _ints(gdf["displaced_people"]), strict=True)]
+    )
+    return {
+        "x": [round(float(v), 6) for v in gdf.geometry.x],
+        "y": [round(float(v), 6) for v in gdf.geometry.y],
+        "c": cols,
+    }
+
+
+def _ints(series: pd.Series) -> list[int | None]:
+    return [None if pd.isna(v) else int(v) for v in series]
+
+
+def _encode(values: list) -> object:
+    distinct = list(dict.fromkeys(values))
+    if len(values) > 8 and len(distinct) <= len(values) // 2:
+        index = {v: i for i, v in enumerate(distinct)}
+        return {"u": distinct, "i": [index[v] for v in values]}
+    return values
 
 
 def make_map(
@@ -377,12 +416,21 @@ def make_map(
     present = [c for c in CATEGORIES if c in set(gdf["category"])]
     for c in present:
         colour, label = CATEGORY_STYLE[c]
-        m.add_child(EventLayer(_features(gdf[gdf["category"] == c], date_index), c, label, colour, cluster=cluster))
+        m.add_child(
+            EventLayer(
+                _columns(gdf[gdf["category"] == c], date_index),
+                c,
+                label,
+                colour,
+                cluster=cluster,
+                areas_from_zoom=AREAS_FROM_ZOOM if len(gdf) > DETAIL_ABOVE else None,
+            )
+        )
     to_review = gdf[gdf["review"].notna()] if "review" in gdf else gdf.iloc[0:0]
     if len(to_review):
         m.add_child(
             EventLayer(
-                _features(to_review, date_index),
+                _columns(to_review, date_index),
                 "review",
                 f"Needs review ({len(to_review)})",
                 "#ffffff",

@@ -83,3 +83,28 @@ def test_hostile_text_is_inert(tmp_path, geoparser, open_page):
         == 0
     )
     assert "onerror" in page.locator(".im-summary").inner_text()
+
+
+def test_every_overlay_toggles_and_helmand_choropleth(seed_map, open_page):
+    run = open_page(seed_map)
+    page = run.page
+    labels = [s.strip() for s in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+    for label in labels:
+        box = page.get_by_label(label, exact=True)
+        before = page.locator("path, canvas").count()
+        box.set_checked(not box.is_checked())
+        after = page.locator("path, canvas").count()
+        assert after != before, f"toggling {label!r} changed nothing"
+        box.set_checked(not box.is_checked())
+        assert page.locator("path, canvas").count() == before
+    # the fatalities choropleth has Helmand with the 170 killed
+    helmand = page.evaluate(
+        "im_admin.features.filter(f => f.properties.name.indexOf('Helmand') === 0 || f.properties.name === 'Hilmand')"
+        ".map(f => f.properties.fatalities)"
+    )
+    assert helmand == [170]
+    page.get_by_label("Fatalities by province", exact=True).check()
+    assert page.locator("path.im-choropleth-fatalities").count() == 1
+    legend = page.locator(".im-legend").inner_text()
+    assert "Strikes and explosions" in legend and "Displacement" in legend and "Protests" not in legend
+    assert run.errors == []
