@@ -161,3 +161,55 @@ def test_cli_never_shows_a_traceback(tmp_path_factory, data):
     assert "Traceback" not in proc.stderr
     if proc.returncode:
         assert len(proc.stderr.strip().splitlines()) == 1 and not (d / "o.geojson").exists()
+
+
+cells = st.one_of(
+    st.sampled_from(["2020-10-12", "Kabul", "Aleppo", "Battles", "7", "", '"', "#date", "31.5", "-200", "1e308"]),
+    st.text(max_size=12),
+)
+csv_rows = st.lists(st.lists(cells, min_size=0, max_size=7), min_size=0, max_size=8)
+HEADERS = [
+    "event_date,location,country,event_type,fatalities,latitude,longitude",
+    "Date,Province,District,Village,IDPs",
+    "id,type_of_violence,where_coordinates,date_start,best",
+    "a,b,c",
+]
+
+
+@FAST
+@given(header=st.sampled_from(HEADERS), rows=csv_rows, sep=st.sampled_from([",", ";", "\t"]))
+def test_table_reader_any_csv_shape(tmp_path_factory, header, rows, sep):
+    import mapper
+
+    body = "\n".join([header.replace(",", sep), *(sep.join(r) for r in rows)])
+    f = tmp_path_factory.mktemp("t") / "t.csv"
+    f.write_text(body, encoding="utf-8")
+    try:
+        gdf = mapper.read_table(f)
+    except MapperError as e:
+        assert str(e) and "\n" not in str(e)
+        return
+    assert gdf.crs.to_epsg() == 4326
+    for g in gdf.geometry:
+        assert g is None or (-180 <= g.x <= 180 and -90 <= g.y <= 90)
+
+
+@FAST
+@given(
+    data=st.recursive(
+        st.one_of(st.none(), st.integers(), st.text(max_size=8)),
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=4),
+        max_leaves=12,
+    )
+)
+def test_json_table_any_shape(tmp_path_factory, data):
+    import json as _json
+
+    import mapper
+
+    f = tmp_path_factory.mktemp("j") / "t.json"
+    f.write_text(_json.dumps(data), encoding="utf-8")
+    try:
+        mapper.read_table(f)
+    except MapperError as e:
+        assert str(e) and "\n" not in str(e)
