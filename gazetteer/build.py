@@ -10,6 +10,7 @@ It is written to a temporary file and moved into place, so concurrent first uses
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import hashlib
@@ -17,6 +18,7 @@ import importlib.metadata
 import importlib.resources
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -251,14 +253,36 @@ COUNTRY_ALIASES: dict[str, list[str]] = {
 }
 
 
+@contextlib.contextmanager
+def replacing_database(target: Path, copy_existing: bool = False) -> Iterator[sqlite3.Connection]:
+    """A connection to a working copy beside ``target`` (a copy of it when ``copy_existing``). On success
+    it is committed and moved into place; on any error it is removed and ``target`` is left as it was, so
+    concurrent readers and interrupted runs never see a half-written index."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    con = None
+    try:
+        if copy_existing and target.exists():
+            shutil.copyfile(target, tmp)
+        con = sqlite3.connect(tmp)
+        con.execute("PRAGMA synchronous=OFF")
+        yield con
+        con.commit()
+        con.close()
+        con = None
+        os.replace(tmp, target)
+    finally:
+        if con is not None:
+            con.close()
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def build_index(path: Path, records: Iterable[tuple[tuple, list[str]]] | None = None) -> Path:
     """Write a fresh index to ``path`` atomically and return it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        con = sqlite3.connect(tmp)
-        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+    with replacing_database(path) as con:
+        con.executescript("PRAGMA journal_mode=OFF;" + SCHEMA)
         places: list[tuple] = []
         names: list[tuple[str, int, int]] = []
         seen: set[str] = set()
@@ -274,9 +298,4 @@ def build_index(path: Path, records: Iterable[tuple[tuple, list[str]]] | None = 
         con.execute("INSERT INTO meta VALUES ('data_version', ?)", (data_version(),))
         con.commit()
         con.execute("VACUUM")
-        con.close()
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

@@ -17,9 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import shutil
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +26,7 @@ from pathlib import Path
 from mapper.errors import GazetteerError, InputError
 
 from . import normalize as _normalize_module
-from .build import INDEXES, SCHEMA, name_keys, read_tsv
+from .build import INDEXES, SCHEMA, name_keys, read_tsv, replacing_database
 from .records import ADMIN1, ADMIN2, COUNTRY, PLACE
 
 IMPORTS_FILE = "imports.sqlite"
@@ -187,21 +185,14 @@ class _Writer:
         self.places, self.names, self.raw, self.admin2_of = [], [], [], []
 
 
-def _open_working_copy(target: Path) -> tuple[sqlite3.Connection, str]:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    if target.exists():
-        shutil.copyfile(target, tmp)
-    con = sqlite3.connect(tmp)
-    con.execute("PRAGMA synchronous=OFF")
-    if not target.exists():
+def _prepare(con: sqlite3.Connection, fresh: bool) -> None:
+    """Schema of an imports layer (when new) and the working tables an import needs."""
+    if fresh:
         con.executescript(SCHEMA + INDEXES)
         con.execute("INSERT INTO meta VALUES ('key_version', ?)", (key_version(),))
     con.executescript(RAW_SCHEMA + "CREATE TEMP TABLE admin2_of (place INTEGER, key TEXT);")
     con.execute("CREATE INDEX IF NOT EXISTS raw_place ON raw_names(place)")
     con.execute("CREATE INDEX IF NOT EXISTS names_place ON names(place)")
-    return con, tmp
 
 
 def import_geonames(
@@ -239,48 +230,40 @@ def import_geonames(
     keep_classes = None if classes == "*" else set(classes.upper())
     keep_cc = {c.upper() for c in countries} if countries else None
     result = ImportResult(target)
+    fresh = not target.exists()
     try:
-        con, tmp = _open_working_copy(target)
+        with replacing_database(target, copy_existing=True) as con:
+            _prepare(con, fresh)
+            w = _Writer(con)
+            for p in dumps:
+                count = 0
+                for where, n, line in _text_lines(p):
+                    parsed = parse_dump_line(where, n, line)
+                    if parsed is None:
+                        continue
+                    row, names, a2key = parsed
+                    cols = line.split("\t")
+                    if keep_classes is not None and cols[6] not in keep_classes:
+                        continue
+                    if keep_cc is not None and row[4] not in keep_cc:
+                        continue
+                    if row[8] == ADMIN2 and a2key and a2key not in admin2_names:
+                        admin2_names[a2key] = row[1]
+                    a1name = admin1_names.get(f"{row[4]}.{row[5]}", "")
+                    row = (*row[:6], a1name, *row[7:11], f"import:{p.name}")
+                    result.replaced += w.add(row, names, a2key)
+                    count += 1
+                result.per_file[str(p)] = count
+                result.added += count
+            w.flush()
+            con.execute("CREATE TEMP TABLE IF NOT EXISTS a2names (key TEXT PRIMARY KEY, name TEXT)")
+            con.executemany("INSERT OR REPLACE INTO a2names VALUES (?,?)", admin2_names.items())
+            con.execute(
+                "UPDATE places SET admin2 = coalesce((SELECT n.name FROM admin2_of o JOIN a2names n "
+                "ON n.key = o.key WHERE o.place = places.rowid), '') WHERE rowid IN (SELECT place FROM admin2_of)"
+            )
     except (OSError, sqlite3.Error) as e:
         raise GazetteerError(f"cannot write the imports layer {target}: {e}") from None
-    try:
-        w = _Writer(con)
-        for p in dumps:
-            count = 0
-            for where, n, line in _text_lines(p):
-                parsed = parse_dump_line(where, n, line)
-                if parsed is None:
-                    continue
-                row, names, a2key = parsed
-                cols = line.split("\t")
-                if keep_classes is not None and cols[6] not in keep_classes:
-                    continue
-                if keep_cc is not None and row[4] not in keep_cc:
-                    continue
-                if row[8] == ADMIN2 and a2key and a2key not in admin2_names:
-                    admin2_names[a2key] = row[1]
-                a1name = admin1_names.get(f"{row[4]}.{row[5]}", "")
-                row = (*row[:6], a1name, *row[7:11], f"import:{p.name}")
-                result.replaced += w.add(row, names, a2key)
-                count += 1
-            result.per_file[str(p)] = count
-            result.added += count
-        w.flush()
-        con.execute("CREATE TEMP TABLE IF NOT EXISTS a2names (key TEXT PRIMARY KEY, name TEXT)")
-        con.executemany("INSERT OR REPLACE INTO a2names VALUES (?,?)", admin2_names.items())
-        con.execute(
-            "UPDATE places SET admin2 = coalesce((SELECT n.name FROM admin2_of o JOIN a2names n ON n.key = o.key "
-            "WHERE o.place = places.rowid), '') WHERE rowid IN (SELECT place FROM admin2_of)"
-        )
-        con.commit()
-        con.close()
-        os.replace(tmp, target)
-    except BaseException:
-        con.close()
-        raise
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return result
 
 
@@ -294,8 +277,8 @@ def ensure_current_keys(path: Path) -> Path:
         raise GazetteerError(f"{path}: not an imports layer ({e}); delete it and import again") from None
     if row and row[0] == key_version():
         return path
-    con, tmp = _open_working_copy(path)
-    try:
+    with replacing_database(path, copy_existing=True) as con:
+        _prepare(con, fresh=False)
         con.execute("DELETE FROM names")
         names: dict[int, list[str]] = {}
         for place, name, _m in con.execute("SELECT place, name, is_main FROM raw_names ORDER BY place, is_main DESC"):
@@ -305,10 +288,4 @@ def ensure_current_keys(path: Path) -> Path:
             ((k, place, int(m)) for place, nms in names.items() for k, m in name_keys(nms)),
         )
         con.execute("INSERT OR REPLACE INTO meta VALUES ('key_version', ?)", (key_version(),))
-        con.commit()
-        con.close()
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

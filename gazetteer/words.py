@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-MONTHS = {
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTH_NAMES = [
     "january",
     "february",
     "march",
@@ -15,20 +16,10 @@ MONTHS = {
     "october",
     "november",
     "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-}
-DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+]
+MONTH_ABBREVIATIONS = ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+MONTHS = set(MONTH_NAMES) | set(MONTH_ABBREVIATIONS)
+DAYS = set(WEEKDAYS)
 
 # Words before a name that make the following capitalised run a person
 TITLES = {
@@ -254,50 +245,10 @@ NOT_PLACES = {
     "google",
     "amazon",
     "apple",
-    # function words and sentence starters
-    "the",
-    "a",
-    "an",
-    "in",
-    "on",
-    "at",
-    "of",
-    "for",
-    "and",
-    "but",
-    "or",
-    "as",
-    "by",
-    "to",
-    "from",
-    "with",
-    "this",
-    "that",
-    "these",
-    "those",
-    "it",
-    "its",
-    "he",
-    "she",
-    "they",
-    "we",
+    # function words and sentence starters: FUNCTION_WORDS (added below), and
     "i",
     "you",
-    "his",
-    "her",
-    "their",
-    "our",
     "my",
-    "there",
-    "here",
-    "when",
-    "where",
-    "while",
-    "after",
-    "before",
-    "since",
-    "during",
-    "despite",
     "around",
     "about",
     "over",
@@ -547,7 +498,7 @@ NOT_PLACES = {
     "usaid",
     *MONTHS,
     *DAYS,
-}
+} | FUNCTION_WORDS
 
 # Words after a name that say what kind of unit it is
 QUALIFIERS_ADMIN1 = {

@@ -161,37 +161,46 @@ def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, **opts):
     click.echo(f"{len(events)} events -> {out / 'map.html'}, {out / 'events.geojson'}, {review}")
 
 
-@main.command("extract")
-@click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
-@click.option("--format", "fmt", default=None, help="geojson, gpkg, csv, parquet or kml (default: from the suffix).")
-@_with_inputs
-def extract_cmd(inputs, output, fmt, **opts):
-    """Read reports (and tables) and write only their events (GeoJSON RFC 7946 by default)."""
+_output_options = [
+    click.argument("inputs", nargs=-1, required=True),
+    click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write."),
+    click.option(
+        "--format", "fmt", default=None, help="geojson, gpkg, csv, parquet or kml (default: from the suffix)."
+    ),
+]
+
+
+def _with_output(f):
+    for opt in reversed(_output_options):
+        f = opt(f)
+    return f
+
+
+def _write_events(inputs, output, fmt, opts: dict, review: bool) -> None:
     from .export import format_for, to_file
 
     format_for(output, fmt)  # a wrong format fails before the work
-    events = _read_events(inputs, opts)
+    folder = Path(output).parent
+    events = _read_events(inputs, opts, folder if review else None)
     to_file(events, output, fmt)
-    click.echo(f"{len(events)} events -> {output}")
+    click.echo(f"{len(events)} events -> {output}" + (f", {_write_review(events, folder)}" if review else ""))
+
+
+@main.command("extract")
+@_with_output
+@_with_inputs
+def extract_cmd(inputs, output, fmt, **opts):
+    """Read reports (and tables) and write only their events (GeoJSON RFC 7946 by default)."""
+    _write_events(inputs, output, fmt, opts, review=False)
 
 
 @main.command("export")
-@click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="GIS file to write.")
-@click.option("--format", "fmt", default=None, help="geojson, gpkg, csv, parquet or kml (default: from the suffix).")
+@_with_output
 @_with_inputs
 def export_cmd(inputs, output, fmt, **opts):
     """Reports and event tables to one GIS file (GeoJSON, GeoPackage, CSV, GeoParquet, KML), plus
     review.csv beside it."""
-    from .export import format_for, to_file
-
-    format_for(output, fmt)
-    folder = Path(output).parent
-    events = _read_events(inputs, opts, folder)
-    to_file(events, output, fmt)
-    review = _write_review(events, folder)
-    click.echo(f"{len(events)} events -> {output}, {review}")
+    _write_events(inputs, output, fmt, opts, review=True)
 
 
 @main.command("geocode")

@@ -103,11 +103,11 @@ def _csv(out: gpd.GeoDataFrame, tmp: Path) -> None:
     df["wkt"] = geom.to_wkt(rounding_precision=7).where(has, "")
     for c in df.columns:
         if df[c].dtype == "string" or df[c].dtype == object:
-            df[c] = df[c].map(_inert_cell, na_action="ignore")
+            df[c] = df[c].map(inert_cell, na_action="ignore")
     df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def _inert_cell(v):
+def inert_cell(v):
     """A text cell that a spreadsheet would evaluate ("=HYPERLINK(...)") is kept as text."""
     if isinstance(v, str) and v.startswith(_FORMULA_START) and not _is_number(v):
         return "'" + v

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .atomic import write_text
+from .export import inert_cell
 
 OVERRIDE_COLUMNS = ["name", "country", "lat", "lon", "place_id", "kind", "admin1"]
 CONTEXT_COLUMNS = [
@@ -78,11 +79,6 @@ def write_review(events: pd.DataFrame, path: str | Path) -> int:
     w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     w.writeheader()
     for row in rows:
-        w.writerow({k: _csv_inert(v) for k, v in row.items()})
+        w.writerow({k: inert_cell(v) for k, v in row.items()})
     write_text(path, buf.getvalue())
     return len(rows)
-
-
-def _csv_inert(v: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + v if v.startswith(("=", "+", "-", "@")) and not v.lstrip("+-").replace(".", "", 1).isdigit() else v

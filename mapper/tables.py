@@ -322,7 +322,8 @@ def table_events(
         raise InputError(f"{source}:{i + line0}: coordinates {lat.iloc[i]}, {lon.iloc[i]} are out of range")
     has_xy = lat.notna() & lon.notna()
 
-    cc = _country_codes(get("country_code"), get("country"), gazetteer)
+    country_names = get("country")
+    cc = _country_codes(get("country_code"), country_names, gazetteer)
     places = get("place").str.replace(_PLACE_SUFFIX, "", regex=True)
     admin2, admin1 = get("admin2"), get("admin1")
     geo = _geocode_rows(places, admin2, admin1, cc, gazetteer)
@@ -341,7 +342,7 @@ def table_events(
     for i in range(n):
         line = i + line0
         g = geo[i]
-        written = places.iloc[i] or admin2.iloc[i] or admin1.iloc[i] or get("country").iloc[i]
+        written = places.iloc[i] or admin2.iloc[i] or admin1.iloc[i] or country_names.iloc[i]
         own_xy = bool(has_xy.iloc[i])
         la: float | None
         lo: float | None

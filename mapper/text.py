@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gazetteer.words import MONTH_ABBREVIATIONS
+
 _ABBREV = {
     "mr",
     "mrs",
@@ -20,18 +22,6 @@ _ABBREV = {
     "no",
     "vs",
     "etc",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
     "gov",
     "sen",
     "rep",
@@ -52,7 +42,7 @@ _ABBREV = {
     "est",
     "fig",
     "mt",
-}
+} | set(MONTH_ABBREVIATIONS)
 _BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 

@@ -10,27 +10,12 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from gazetteer.words import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAYS
+
 from .numbers import UNITS
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTH = (
-    r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
-    r"jun|jul|aug|sep|sept|oct|nov|dec)\.?"
-)
+MONTHS = MONTH_NAMES
+_MONTH = rf"({'|'.join(MONTH_NAMES + MONTH_ABBREVIATIONS)})\.?"
 _COUNT = r"(\d+|a couple of|a couple|couple of|couple|a few|few|several|two|three|four|five|six|seven|ten)"
 
 
