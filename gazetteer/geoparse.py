@@ -35,6 +35,12 @@ _TOKEN = re.compile(r"[^\W_](?:[\w'’‘ʻ.]*[^\W_])?", re.UNICODE)
 _POSSESSIVE = ("'s", "’s")
 _PERSON_VERBS = {"said", "says", "told", "added", "quoted", "stated", "tweeted", "wrote", "warned", "urged"}
 MAX_SPAN = 5
+# a name used as an actor: "US forces", "Iraqi officials", "the Kremlin said"
+_ACTOR_AFTER = re.compile(
+    r"['’]?s?\s+(?:service\s+members|forces|troops|soldiers|military|army|navy|air\s+force|officials|"
+    r"authorities|government|president|envoy|embassy|ambassador|spokes\w+|would|will|said|says|has\s+said)\b",
+    re.IGNORECASE,
+)
 _CONTRACTION = re.compile(r"['’](?:re|ve|ll|m|d|t)$", re.IGNORECASE)
 _HYPHEN_NEXT = re.compile(r"-\w")
 _QUALIFIED = re.compile(r",\s+[A-Z][a-z]")  # "Miller, South Dakota"
@@ -275,27 +281,32 @@ class Geoparser:
                 if after in QUALIFIERS_PLACE
                 else ""
             )
-            cands = _towns_outside_their_namesake_unit(cands, qualifier)
             before = _words_before(tokens, i, 3)
+            if not qualifier and before[-2:-1] and before[-1] == "of" and before[-2] in _PLACE_NOUNS:
+                qualifier = PLACE  # "the city of Uman": the town, not Oman (whose other name it is)
+            cands = _towns_outside_their_namesake_unit(cands, qualifier)
             demonym = next((DEMONYMS[w] for w in reversed(before) if w in DEMONYMS), None)
             if not qualifier and before and before[-1] in _DIRECTIONAL and any(c.place.kind == ADMIN1 for c in cands):
                 qualifier = ADMIN1  # "southern Idlib": the province
             prepared.append((s, e, name, cands, qualifier, demonym))
 
         # document focus: countries of the best reading of each mention, and countries named outright
-        focus: Counter[str] = Counter()
+        focus: Counter[str] = Counter()  # votes per country code (halves for names used as actors)
         if country_hint:
             focus[country_hint.upper()] += 3
-        for cc in {DEMONYMS[t.low] for t in tokens if t.cap and t.low in DEMONYMS}:
+        for cc in {d for t in tokens if t.cap and (d := _demonym(t.low))}:
             focus[cc] += 1  # "Taliban", "Dinka", "Syrian" anywhere in the text point to a country
         voted: set[str] = set()
-        for _s, _e, name, cands, _q, demonym in prepared:
+        for _s, e, name, cands, _q, demonym in prepared:
             if demonym:
                 focus[demonym] += 1
             if normalize(name) in voted:
                 continue
             voted.add(normalize(name))
-            focus[cands[0].place.country_code] += 1 if cands[0].place.kind != COUNTRY else 2
+            vote = 1.0 if cands[0].place.kind != COUNTRY else 2.0
+            if _ACTOR_AFTER.match(text, e):
+                vote = 0.5  # "US service members", "Russian troops": who acted, not where the story is
+            focus[cands[0].place.country_code] += vote  # type: ignore[assignment]
         total = sum(focus.values()) or 1
 
         sentences = _sentence_bounds(text)
@@ -385,6 +396,14 @@ class Geoparser:
             )[:5]
             out.append(Mention(s, e, name, place, min(1.0, max(mine.score, 0.0)), qualifier, rest))
         return out
+
+
+_PLACE_NOUNS = {"city", "town", "village", "port", "hamlet", "settlement", "suburb", "township"}
+
+
+def _demonym(word: str) -> str | None:
+    """The country of a people's name, singular or plural ("Afghan", "Afghans")."""
+    return DEMONYMS.get(word) or (DEMONYMS.get(word[:-1]) if word.endswith("s") else None)
 
 
 UNIT_KINDS = (CONTINENT, REGION, COUNTRY, ADMIN1)

@@ -100,6 +100,8 @@ class Gazetteer:
         self.version = "+".join(layer.version for layer in self._layers)
         self.overrides = overrides or Overrides.empty()
         self._has_name = lru_cache(maxsize=200_000)(self._has_name_uncached)
+        # units are few and asked for on every sentence: remember them
+        self._unit = lru_cache(maxsize=20_000)(lambda where, args: self._layers[0].first(where, args))
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -126,6 +128,7 @@ class Gazetteer:
         new = object.__new__(Gazetteer)
         new.path, new._layers, new.version, new.overrides = self.path, self._layers, self.version, overrides
         new._has_name = lru_cache(maxsize=200_000)(new._has_name_uncached)
+        new._unit = self._unit
         return new
 
     def layer_stats(self) -> list[tuple[Path, int, list[tuple[str, int]]]]:
@@ -152,12 +155,12 @@ class Gazetteer:
         """The admin-1 record a place lies in."""
         if place.kind == ADMIN1:
             return place
-        return self._layers[0].first(
+        return self._unit(
             "country_code=? AND admin1_code=? AND kind=?", (place.country_code, place.admin1_code, ADMIN1)
         )
 
     def country(self, code: str) -> Place | None:
-        return self._layers[0].first("country_code=? AND kind=?", (code.upper(), COUNTRY))
+        return self._unit("country_code=? AND kind=?", (code.upper(), COUNTRY))
 
     # -- lookup ---------------------------------------------------------------------------------
     def has_name(self, name: str) -> bool:

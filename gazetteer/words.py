@@ -23,6 +23,12 @@ DAYS = set(WEEKDAYS)
 
 # Words before a name that make the following capitalised run a person
 TITLES = {
+    "leader",
+    "founder",
+    "emir",
+    "cleric",
+    "warlord",
+    "chairman",
     "sheriff",
     "deputy",
     "officer",

@@ -115,6 +115,7 @@ def _read_events(inputs, opts: dict, out_dir: Path | None = None):
         overrides=overrides,
         columns=TableColumns(opts["place_col"], opts["country_col"], opts["date_col"], opts["category_col"]),
         dedup=not opts["no_dedup"],
+        on_note=lambda line: click.echo(f"note: {line}", err=True),
     )
 
 

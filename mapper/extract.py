@@ -46,7 +46,7 @@ from .timex import resolve
 QUALIFIER_WORDS = QUALIFIERS_ADMIN1 | QUALIFIERS_ADMIN2 | QUALIFIERS_PLACE
 KIND_RANK = {PLACE: 0, ADMIN2: 1, ADMIN1: 2, COUNTRY: 3, REGION: 4, CONTINENT: 5}
 WIDE_KINDS = (COUNTRY, REGION, CONTINENT)
-VIOLENT = ("strike", "attack", "clash")
+VIOLENT = ("strike", "attack", "clash", "unrest")  # events whose sentences may give a death toll
 _ANAPHOR = re.compile(
     r"^(?:The|These|Those|Such)\s+(?:\w+\s+)?(strikes|air ?strikes|raids|attacks?|clashes|"
     r"bombings?|shelling|fighting|explosions?|blasts?)\b"
@@ -103,17 +103,23 @@ class _Focus:
 
 def _triggers(text: str) -> dict[str, tuple[lx.Trigger, int]]:
     """Per category, the most specific trigger in a sentence and its position."""
+    if not lx.ANY_TRIGGER.search(text):
+        return {}
     ignored = [m.span() for m in lx.IGNORE_MATCH.finditer(text)]
-    best: dict[str, tuple[lx.Trigger, int]] = {}
+    best: dict[str, tuple[lx.Trigger, int, int]] = {}
     for t in lx.TRIGGERS:
         for m in t.pattern.finditer(text):
             if any(a <= m.start() < b for a, b in ignored):
                 continue
             cur = best.get(t.category)
             if cur is None or t.rank > cur[0].rank:
-                best[t.category] = (t, m.start())
+                best[t.category] = (t, m.start(), m.end())
             break
-    return best
+    # "gunmen stormed a school": the attack on civilians, not also a battle for the school
+    for civil in ("attack", "unrest"):
+        if civil in best and "clash" in best and best[civil][1] <= best["clash"][1] < best[civil][2]:
+            del best["clash"]
+    return {c: (t, start) for c, (t, start, _end) in best.items()}
 
 
 def _actors(text: str, pos: int) -> tuple[str | None, str | None]:
@@ -148,7 +154,7 @@ def _place_role(text: str, sent: Sentence, m: Mention) -> str:
     """'event', 'destination' or 'other' (talks, speakers, organisations, actors)."""
     before = text[sent.start : m.start][-80:]
     after = text[m.end : m.end + 30]
-    if lx.NOT_EVENT_AFTER.match(after):
+    if lx.NOT_EVENT_AFTER.match(after) and not lx.ORIGIN_BEFORE.search(before):
         return "other"
     m_before = lx.NOT_EVENT_BEFORE.search(before)
     if m_before and not lx.GAP_VERB.search(m_before.group("gap")):
@@ -168,7 +174,9 @@ def _precision(place: Place, vague: bool) -> int:
     return 2 if vague else 1
 
 
-def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus: _Focus, gz: Gazetteer):
+def _locate(
+    text: str, sent: Sentence, mentions: list[Mention], pos: int, focus: _Focus, gz: Gazetteer, category: str = ""
+):
     """(place, geo_precision, location_text, own, destination) for an event in a sentence."""
     eligible = []
     destination = None
@@ -188,11 +196,21 @@ def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus:
         vague_m = lx.VAGUE_BEFORE.search(before[-70:])
         start = sent.start + vague_m.start() + len(before) - len(before[-70:]) if vague_m else m.start
         end = m.end
+        vague_after = lx.VAGUE_AFTER.match(text, m.end)  # "Beirut's southern suburbs", "the Goma area"
+        if vague_after:
+            end = vague_after.end()
         q = re.match(r"\s+(\w+)", text[m.end : m.end + 40])
         if q and q.group(1).lower() in QUALIFIER_WORDS:
             end = m.end + q.end()
         eligible.append(
-            (KIND_RANK.get(place.kind, 0), abs(m.start - pos), place, vague_m is not None, text[start:end], m)
+            (
+                KIND_RANK.get(place.kind, 0),
+                abs(m.start - pos),
+                place,
+                vague_m is not None or vague_after is not None,
+                text[start:end],
+                m,
+            )
         )
     if eligible:
         eligible.sort(key=lambda e: (e[0], e[1]))
@@ -218,6 +236,9 @@ def _locate(text: str, sent: Sentence, mentions: list[Mention], pos: int, focus:
         near = lx.VAGUE_BEFORE.search(local[: city.end()][-70:])
         return focus.place, 2 if near else 1, city.group(0), True, destination, None
     unknown = _unknown_place(text, sent, mentions)
+    if category == "displacement" and focus.place is not None and unknown is None:
+        # "thousands of residents fled": the people of the town where the story stands
+        return focus.place, 2, "", False, destination, None
     if focus.admin1 is not None:
         prov = lx.THE_PROVINCE.search(local)
         return focus.admin1, 3, prov.group(0) if prov else "", bool(prov), destination, unknown or "province only"
@@ -315,8 +336,15 @@ def _update_focus(focus: _Focus, mentions: list[Mention], gz: Gazetteer, chosen:
             focus.country = m.place
 
 
+# descriptions that fit any named force: "security forces" may be the RSF of the next sentence
+GENERIC_ACTORS = frozenset(
+    {"security forces", "forces", "gunmen", "unidentified gunmen", "militants", "fighters", "troops", "soldiers"}
+    | {"police", "government forces", "armed men", "attackers", "assailants", "insurgents", "rebels"}
+)
+
+
 def _compatible(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or a == b
+    return a is None or b is None or a == b or a.lower() in GENERIC_ACTORS or b.lower() in GENERIC_ACTORS
 
 
 def _merge(into: _Draft, d: _Draft) -> None:
@@ -354,10 +382,14 @@ MERGE_LOOKBACK = 12  # events a new sentence may merge into (bounds the work on 
 
 def _find_merge_target(events: list[_Draft], d: _Draft) -> _Draft | None:
     for e in reversed(events[-MERGE_LOOKBACK:]):
-        if e.category != d.category or not _compatible(e.actor1, d.actor1):
+        if e.category != d.category:
+            continue
+        if d.weak and e.place is not None and d.place is not None and e.place.place_id == d.place.place_id:
+            return e  # "... after days of fighting" at the place of a battle already told
+        if not _compatible(e.actor1, d.actor1):
             continue
         if not d.own_place:
-            return e
+            return e  # a sentence without a place of its own tells more of the last event of its kind
         if (
             e.place is not None
             and d.place is not None
@@ -421,10 +453,12 @@ def extract(
             del found["attack"]  # "air strikes killed 10 civilians": one strike with civilian deaths
         chosen_place = None
         violent_done = False
+        made = 0
         for category, (trig, pos) in sorted(found.items(), key=lambda kv: kv[1][1]):
-            place, prec, loc_text, own, dest, review = _locate(text, sent, ms, sent.start + pos, focus, gz)
+            place, prec, loc_text, own, dest, review = _locate(text, sent, ms, sent.start + pos, focus, gz, category)
             if trig.weak and (not own or prec == 3):
                 continue
+            made += 1
             actor1, actor2 = _actors(local, pos)
             if category == "displacement":
                 actor1 = actor2 = None
@@ -448,7 +482,10 @@ def extract(
                 weak=trig.weak,
                 review=review,
             )
-            if category in VIOLENT and not violent_done:
+            if category == "attack" and "clash" in found:
+                # "killing 35 civilians and seven soldiers": the civilians are the attack's toll
+                d.fatalities, d.fatalities_text = _first_number(lx.CIVILIAN_FATALITIES, local)
+            if category in VIOLENT and not violent_done and d.fatalities_text is None:
                 d.fatalities, d.fatalities_text = _first_number(lx.FATALITIES, local)
                 violent_done = d.fatalities_text is not None
             if category == "displacement":
@@ -462,8 +499,44 @@ def extract(
                 events.append(d)
             if own:
                 chosen_place = place
+        if not made:  # only weak triggers without a place of their own: "40 were killed in the fighting"
+            _attach_figures(events, sent)
         _update_focus(focus, ms, gz, chosen_place)
+    events = _fold_overviews(events, gz)
     return [_record(report, d, household_table) for d in events if d.place is not None]
+
+
+def _fold_overviews(events: list[_Draft], gz: Gazetteer) -> list[_Draft]:
+    """ "Blasts hit churches in Sri Lanka. In Colombo, ... In Negombo, ...": a country- or province-level
+    telling without a toll of its own, followed by precise events of its kind inside that unit on the same
+    days, is their overview, not an event of its own; its sentence goes to the first precise one."""
+    out = []
+    for i, e in enumerate(events):
+        if e.place is not None and e.geo_precision == 3 and e.fatalities is None and e.people is None:
+            later = next(
+                (
+                    d
+                    for d in events[i + 1 :]
+                    if d.category == e.category
+                    and d.place is not None
+                    and d.geo_precision in (1, 2)
+                    and _inside(d.place, e.place, gz)
+                    and abs((dt.date.fromisoformat(d.event_date) - dt.date.fromisoformat(e.event_date)).days) <= 1
+                ),
+                None,
+            )
+            if later is not None:
+                later.sentences.insert(0, e.sentences[0])
+                later.sentences[1:] = [*e.sentences[1:], *later.sentences[1:]]
+                continue
+        out.append(e)
+    return out
+
+
+def _inside(place: Place, unit: Place, gz: Gazetteer) -> bool:
+    if unit.kind == COUNTRY:
+        return place.country_code == unit.country_code
+    return unit.kind == ADMIN1 and gz_same_admin1(place, unit)
 
 
 def _attach_figures(events: list[_Draft], sent: Sentence) -> None:
@@ -538,3 +611,29 @@ def _record(report: Report, d: _Draft, household_table: dict[str, float] | None)
     }
     assert set(FIELDS) <= set(rec)
     return rec
+
+
+_ENGLISH = frozenset(
+    "the of and to in a is was were for on that by with from at as has have had said after its their "
+    "this are been it which killed people".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def why_no_events(report: Report) -> str:
+    """A reader's explanation for a report that gave no events (for a note on the command line)."""
+    words = [w.lower() for w in _WORD.findall(report.text[:200_000])]
+    if not words:
+        return "no words in it"
+    if len(words) >= 8 and sum(w in _ENGLISH for w in words) / len(words) < 0.08:
+        return "it does not look like English text; the extractor reads English reports only"
+    n = sum(1 for _ in sentences(report.text[:200_000]))
+    if not any(t.pattern.search(report.text) for t in lx.TRIGGERS):
+        return f"no words for an event (strike, clash, attack, fled, protest ...) in its {n:,} sentence(s)"
+    names = []
+    for u in lx.UNKNOWN_PLACE.finditer(report.text[:200_000]):
+        name = u.group(1)
+        if name.split()[0].split("-")[0].lower() not in _NOT_NAME_START and name not in names:
+            names.append(name)
+    hint = f" (names it does not know: {', '.join(names[:5])})" if names else ""
+    return f"event words found, but no place for them in the gazetteer{hint}; add places with --overrides"

@@ -41,7 +41,8 @@ TRIGGERS: list[Trigger] = [
     ),
     _t(
         r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rocket (?:fire|attacks?)|rockets? (?:hit|struck|landed|fired)|"
-        r"missiles? (?:strikes?|attacks?|hit|struck)|(?:fired|launched) (?:\w+ )?(?:rockets|missiles)|barrel bombs?|"
+        r"(?:missiles?|rockets?|shells?|drones?) (?:strikes?|attacks?|hit|struck|slammed into|smashed into|crashed into|"
+        r"ploughed into|landed on|destroyed)|(?:fired|launched) (?:\w+ )?(?:rockets|missiles)|barrel bombs?|"
         r"ballistic missiles?|cruise missiles?|shelled)\b",
         "strike",
         EXPLOSIONS,
@@ -49,14 +50,21 @@ TRIGGERS: list[Trigger] = [
         2,
     ),
     _t(
-        r"\b(?:suicide (?:bomb(?:er|ing|s)?|attack(?:er)?s?|car bomb)|suicide vest)\b",
+        r"\b(?:suicide (?:bomb(?:ers?|ings?|s)?|attack(?:er)?s?|car bombs?)|suicide vests?)\b",
         "strike",
         EXPLOSIONS,
         "Suicide bomb",
         4,
     ),
     _t(
-        r"\b(?:ieds?|roadside bombs?|improvised explosive|landmines?|land mines?|car bombs?|bomb (?:blast|attack)s?|"
+        r"\b(?:chemical (?:weapons? )?attacks?|(?:chlorine|sarin|toxic|poison) gas attacks?)\b",
+        "strike",
+        EXPLOSIONS,
+        "Chemical weapon",
+        4,
+    ),
+    _t(
+        r"\b(?:ieds?|roadside bombs?|(?:truck|lorry|vehicle|motorcycle|motorbike|bicycle) bombs?|improvised explosive|landmines?|land mines?|car bombs?|bomb (?:blast|attack)s?|"
         r"(?:an |the )?explosions?|blasts?|exploded|detonated)\b",
         "strike",
         EXPLOSIONS,
@@ -65,14 +73,15 @@ TRIGGERS: list[Trigger] = [
     ),
     _t(
         r"\b(?:(?:took|take|taking|taken|seized?|seizing|captured?|capturing) (?:full )?(?:control of|over)|"
-        r"took|seized|captured|overran|overrun|stormed|storming|fell to|has fallen|had fallen)\b",
+        r"(?:has|have|had) taken|took|seized|captured|overran|overrun|stormed|storming|fell to|has fallen|had fallen)\b",
         "clash",
         "Battles",
         "Non-state actor overtakes territory",
         3,
     ),
     _t(
-        r"\b(?:retook|recaptured|regained (?:control of )?|retaken|liberated|pushed back|drove out|cleared)\b",
+        r"\b(?:retook|recaptured|regained (?:control of )?|retaken|liberated|pushed back|drove out|cleared (?:[\w-]+ ){0,3}of (?:the )?(?:militants|insurgents|fighters|rebels|jihadists|"
+        r"gunmen|militias?|[\w-]+ (?:fighters|militants|rebels)))\b",
         "clash",
         "Battles",
         "Government regains territory",
@@ -80,7 +89,7 @@ TRIGGERS: list[Trigger] = [
     ),
     _t(
         r"\b(?:clash(?:es|ed)?|gun ?battles?|firefights?|exchange of fire|exchanged fire|heavy fighting|"
-        r"fought|ambush(?:ed)?|attacked (?:a |an |the )?(?:\w+ )?(?:checkpoints?|base|outpost|convoy|positions?|posts?|"
+        r"fought|ambush(?:ed)?|attacked (?:a |an |the )?(?:[\w-]+ ){0,3}(?:checkpoints?|base|outpost|convoy|positions?|posts?|"
         r"patrol|troops|soldiers|forces)|attacked (?:the |a )?(?:town|city|village|district|port|camp)|"
         r"(?:launched|mounted) an? (?:\w+ )?(?:attack|assault|offensive) on)\b",
         "clash",
@@ -90,7 +99,10 @@ TRIGGERS: list[Trigger] = [
     ),
     _t(r"\bfighting\b", "clash", "Battles", "Armed clash", 1, weak=True),
     _t(
-        r"\b(?:massacred?|executed|abducted|kidnapped|beheaded|killed (?:\w+ ){0,3}civilians|opened fire on "
+        r"\b(?:massacred?|executed|abducted|kidnapped|beheaded|hacked (?:\w+ ){0,4}to death|burned (?:\w+ ){0,3}alive|"
+        r"kill(?:ed|ing) (?:\w+ ){0,3}(?:civilians|passengers|villagers|worshippers|students|pupils|farmers)|"
+        r"(?:attacked|stormed|raided) (?:a |an |the )?(?:[\w'’-]+ ){0,3}(?:schools?|college|university|hospital|"
+        r"clinic|mosques?|church(?:es)?|market|villages?|wedding|funeral|bus|displacement camp|refugee camp)\b|opened fire on "
         r"(?:civilians|worshippers|villagers|a crowd|passengers)|attack(?:ed|s)? on (?:civilians|villagers|a village|a "
         r"market|worshippers|a mosque|a church|a school|a hospital|a camp)|gunmen (?:killed|attacked|stormed))\b",
         "attack",
@@ -101,7 +113,7 @@ TRIGGERS: list[Trigger] = [
     _t(
         r"\b(?:fled|flee|fleeing|displaced|displacement|idps?|internally displaced|forced (?:\w+ )?(?:from|out of) "
         r"their homes|uprooted|evacuated|sought refuge|seeking refuge|took refuge|sheltering|left their homes|"
-        r"abandoned their homes)\b",
+        r"abandoned their homes|crossed (?:the border )?into)\b",
         "displacement",
         "Displacement",
         "Displacement",
@@ -116,6 +128,15 @@ TRIGGERS: list[Trigger] = [
         1,
     ),
     _t(
+        r"\b(?:(?:opened fire|fired) on (?:\w+ )?(?:protesters|demonstrators|marchers|crowds?)|(?:killed|killing|shot|"
+        r"shooting|beat|beating) (?:\w+ ){0,3}(?:protesters|demonstrators)|(?:cleared|dispersed|broke up|raided|"
+        r"stormed) (?:\w+ ){0,3}(?:sit-ins?|protest camps?|demonstrations?))\b",
+        "unrest",
+        "Protests",
+        "Excessive force against protesters",
+        3,
+    ),
+    _t(
         r"\b(?:riot(?:s|ers|ing|ed)?|looted|looting|torched|set (?:\w+ )?on fire|mob)\b",
         "unrest",
         "Riots",
@@ -123,6 +144,9 @@ TRIGGERS: list[Trigger] = [
         2,
     ),
 ]
+
+# one pass to skip the many sentences that hold no trigger at all
+ANY_TRIGGER = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.I)
 
 # sentence-level contexts in which trigger words do not report an event
 NON_EVENT = re.compile(
@@ -136,7 +160,9 @@ NON_EVENT = re.compile(
 IGNORE_MATCH = re.compile(
     r"\b(?:under attack|took place|took part|took office|took power|taking part|took note|"
     r"took (?:a |the )?(?:decision|step|steps|measures)|took to (?:the )?streets|"
-    r"captured (?:on|in) (?:video|camera|film))\b",
+    r"captured (?:on|in) (?:video|camera|film)|(?:gunfire|shots|explosions?|blasts?)(?: and \w+)? (?:(?:were|was|could be) )?"
+    r"heard|heard (?:\w+ ){0,3}(?:explosions?|blasts?)|(?:troops|forces|fighters|soldiers|militants|rebels|tanks|"
+    r"convoys?) (?:\w+ ){0,2}crossed)\b",
     re.I,
 )
 
@@ -210,10 +236,18 @@ _VICTIMS = (
     r"residents|worshippers|protesters|demonstrators|security personnel|personnel|guards|others|"
     r"[a-z]+ (?:soldiers|fighters|militants|civilians|troops|policemen|members|insurgents))"
 )
+CIVILIAN_FATALITIES = [
+    re.compile(
+        rf"\b(?:killed|killing|kills)\s+{_N}\s+(?:civilians|villagers|residents|worshippers|students|children|"
+        r"women|passengers|people)\b",
+        re.I,
+    )
+]
 FATALITIES = [
     re.compile(rf"\b(?:killed|killing|kills|left|leaving)\s+{_N}\s+(?:{_VICTIMS}\s+)?(?:dead)?", re.I),
     re.compile(
-        rf"\b{_N}\s+(?:{_VICTIMS}\s+)?(?:\w+\s+){{0,2}}(?:were|have been|had been|was|are|being)?\s*"
+        rf"\b{_N}\s+(?:{_VICTIMS}\s*)?(?:,[^,.;]{{1,40}},\s*)?(?:\w+\s+){{0,2}}(?:were|have been|had been|was|are|"
+        rf"being)?\s*"
         rf"(?:killed|dead|died|slain|lost their lives|perished)\b",
         re.I,
     ),
@@ -248,7 +282,7 @@ PEOPLE_DISPLACED = [
 NOT_EVENT_BEFORE = re.compile(
     r"\b(?:talks|negotiations|negotiators|summit|conference|meeting|agreement|deal|accord|embassy|visit(?:ed|ing)?|"
     r"signed|mediated|hosted|spokes(?:man|woman|person)|commander|ambassador|envoy|officials?|minister|ministry|"
-    r"statement|based|headquarter(?:s|ed)|according to|government of|leaders? of|president of)\b(?P<gap>[^.;]{0,40})$",
+    r"statement|based|headquartered|according to|government of|leaders? of|president of)\b(?P<gap>[^.;]{0,40})$",
     re.I,
 )
 # a verb in the gap means the place belongs to the reported event, not to the speaker or the talks
@@ -258,16 +292,22 @@ GAP_VERB = re.compile(
     re.I,
 )
 NOT_EVENT_AFTER = re.compile(
-    r"^(?:-[A-Z]\w+|'s|’s|-based| based| administration| government| officials| authorities| spokes\w+| ministry| embassy|"
+    r"^(?:-[A-Z]\w+|['’]s(?!\s+(?:[\w-]+\s+){0,2}?(?:suburbs?|outskirts|districts?|neighbou?rhoods?|areas?|"
+    r"quarters?|old city|centre|center|province|governorate|region|state|city|town|capital|port|villages?|camps?|"
+    r"airport|border|(?:north|south|east|west)(?:ern)?|central)\b)|-based| based| administration| government| officials| authorities| spokes\w+| ministry| embassy|"
     r" forces| military| troops| army| air force| police| navy| soldiers| security forces| said| says| has said|"
     r" told| announced| agreement| deal| talks| peace| leadership| negotiators| envoy| officials|"
     r" air ?strikes?| airstrikes?| strikes?| drones?| warplanes?| jets| aircraft| bombers?| artillery| missiles?|"
-    r"-led|-backed| troops| fighters| militias?| rebels)\b",
+    r"-led|-backed| troops| fighters| militias?| militiam[ae]n| rebels| insurgents| gunmen)\b",
     re.I,
 )
+# "residents who fled Lashio said": the name is where they fled from, not the speaker
+ORIGIN_BEFORE = re.compile(r"\b(?:fled|fleeing|left|escaped|from|in|near|outside)\s+(?:the\s+)?$", re.I)
 DESTINATION_BEFORE = re.compile(
     r"(?:fled|fleeing|flee|displaced|moved|went|headed|escaped|arrived|sought refuge|took refuge|sheltering|"
-    r"reached|relocated|evacuated)\s+(?:\w+\s+){0,4}?(?:to|towards|into|in|at)\s+(?:the\s+)?(?:\w+\s+){0,3}$|"
+    r"reached|relocated|evacuated)\s+(?:\w+\s+){0,4}?(?:to|towards|into)\s+(?:the\s+)?(?:\w+\s+){0,3}$|"
+    r"(?:arrived|sought refuge|took refuge|sheltering|sheltered|relocated|evacuated|settled)\s+(?:\w+\s+){0,4}?"
+    r"(?:in|at)\s+(?:the\s+)?(?:\w+\s+){0,3}$|"
     r"\b(?:to|towards|into)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
     re.I,
 )
@@ -278,10 +318,14 @@ VAGUE_BEFORE = re.compile(
     r"(?:from|of|outside))\b[^.;]{0,45}$",
     re.I,
 )
+# vagueness written after the name: "Beirut's southern suburbs", "the Goma area"
+VAGUE_AFTER = re.compile(
+    r"(?:['’]s\s+(?:[\w-]+\s+){0,2}?(?:suburbs?|outskirts|edges?|fringes|environs|surroundings)|\s+area)\b", re.I
+)
 # references to a place by its role: "the provincial capital (of X)", "the province"
 PROVINCIAL_CAPITAL = re.compile(r"\b(?:the\s+)?(?:provincial|regional|state|district) capital\b(?!\s+of\b)", re.I)
 PROVINCIAL_CAPITAL_OF = re.compile(r"\b(?:the\s+)?(?:provincial|regional|state) capital of\s+$", re.I)
-THE_CITY = re.compile(r"\b(?:of|in|near|outside|around|into|from) the (?:city|town)\b", re.I)
+THE_CITY = re.compile(r"\b(?:of|in|near|outside|around|into|from|on|at) the (?:city|town)\b", re.I)
 THE_PROVINCE = re.compile(r"\b(?:in|across|throughout|of) the (?:province|region|governorate|state)\b", re.I)
 
 # a capitalised name after a place preposition ("in Qala-e Gaz", "near the village of Loy Bagh"): when the

@@ -8,6 +8,7 @@ where the same incident told by several sources becomes one event unless ``dedup
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from gazetteer.geoparse import Geoparser
 
 from .dedup import merge_duplicates
 from .errors import InputError
-from .extract import DEFAULT_TIME_BUDGET, extract
+from .extract import DEFAULT_TIME_BUDGET, extract, why_no_events
 from .frame import to_geodataframe
 from .reports import REPORT_SUFFIXES, Report
 from .reports import read_reports as load_reports
@@ -107,14 +108,20 @@ def events_from_files(
     overrides: str | Path | None = None,
     columns: TableColumns | None = None,
     dedup: bool = True,
+    on_note: Callable[[str], None] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Reports and tables (files or folders) -> one GeoDataFrame of events."""
+    """Reports and tables (files or folders) -> one GeoDataFrame of events.
+
+    ``on_note`` receives a line for every report that gave no events, saying why."""
     report_files, table_files = split_inputs(inputs)
     gp = geoparser_for(overrides)
     records: list[dict] = []
     if report_files:
         for r in load_reports(list[str | Path](report_files), date=date):
-            records.extend(extract(r, gp, household_table, time_budget=time_budget))
+            found = extract(r, gp, household_table, time_budget=time_budget)
+            if not found and on_note is not None:
+                on_note(f"{r.source}: no events: {why_no_events(r)}")
+            records.extend(found)
     c = columns or TableColumns()
     from .tables import read_table as _read
 
