@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -90,6 +91,18 @@ _input_options = [
     click.option("--date-col", default=None, help="Tables: the column with the event date."),
     click.option("--category-col", default=None, help="Tables: the column with the category (strike, clash, ...)."),
     click.option("--no-dedup", is_flag=True, help="Keep every source's telling as its own event."),
+    click.option(
+        "--engine",
+        type=click.Choice(["auto", "pandas", "dask"]),
+        default="auto",
+        show_default=True,
+        help="dask: partitions on a dask cluster for inputs bigger than memory; auto: dask above 500 MB of input.",
+    ),
+    click.option("--scheduler", metavar="ADDRESS", default=None, help="dask: an existing scheduler (tcp://host:8786)."),
+    click.option(
+        "--workers", type=int, default=None, help="dask: worker processes of the local cluster (default: cores)."
+    ),
+    click.option("--progress/--no-progress", default=None, help="dask: a progress bar (default: when on a terminal)."),
 ]
 
 
@@ -116,7 +129,39 @@ def _read_events(inputs, opts: dict, out_dir: Path | None = None):
         columns=TableColumns(opts["place_col"], opts["country_col"], opts["date_col"], opts["category_col"]),
         dedup=not opts["no_dedup"],
         on_note=lambda line: click.echo(f"note: {line}", err=True),
+        engine=opts.get("engine_chosen", "pandas"),
     )
+
+
+@contextmanager
+def _engine(inputs, opts: dict):
+    """Chooses the engine for these inputs; for dask, runs the body with a dask client (local cluster or
+    --scheduler) and yields True."""
+    from .scale import choose_engine
+
+    if opts["scheduler"] and opts["engine"] == "pandas":
+        raise InputError("--scheduler needs --engine dask")
+    engine = "dask" if opts["scheduler"] and opts["engine"] == "auto" else choose_engine(opts["engine"], inputs)
+    opts["engine_chosen"] = engine
+    if engine != "dask":
+        yield False
+        return
+    from .scale import dask_client
+
+    with dask_client(opts["scheduler"], opts["workers"]):
+        yield True
+
+
+def _persist(collection, opts: dict):
+    """Computes a dask collection into worker memory, with a progress bar when asked or on a terminal."""
+    show = opts["progress"] if opts["progress"] is not None else sys.stderr.isatty()
+    out = collection.persist()
+    if show:
+        from distributed import progress
+
+        progress(out)
+        click.echo("", err=True)
+    return out
 
 
 def _write_review(events, folder: Path) -> str:
@@ -154,12 +199,47 @@ def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, **opts):
         if bad:
             raise InputError(f"--layers: unknown categories {', '.join(bad)} (choose from {', '.join(CATEGORIES)})")
     out = Path(out_dir)
-    events = _read_events(inputs, opts, out)
+    with _engine(inputs, opts) as on_dask:
+        if on_dask:
+            return _map_on_dask(inputs, out, title, wanted, no_cluster, cdn, opts)
+        events = _read_events(inputs, opts, out)
     page = map_html(make_map(events, title=title, cluster=not no_cluster, layers=wanted), cdn=cdn)
     to_file(events, out / "events.geojson")
     write_text(out / "map.html", page)
     review = _write_review(events, out)
     click.echo(f"{len(events)} events -> {out / 'map.html'}, {out / 'events.geojson'}, {review}")
+
+
+MAP_SAMPLE = 20_000  # points drawn on the map of a dask input (the aggregates cover every event)
+
+
+def _map_on_dask(inputs, out: Path, title, wanted, no_cluster, cdn, opts) -> None:
+    """Map of a big input: every event counted per province and per hexagon, a sample drawn as points;
+    all events written as partitioned GeoParquet."""
+    from .atomic import write_text
+    from .export import to_file
+    from .maps import make_map, map_html
+    from .scale import aggregates, join_admin1, sample, write_parquet
+
+    events = _read_events(inputs, opts, out)
+    if wanted:
+        events = events[events["category"].isin(wanted)]
+    joined = _persist(join_admin1(events), opts)
+    total = int(joined.map_partitions(len).sum().compute())
+    admin, hexes = aggregates(joined)
+    points = sample(joined, MAP_SAMPLE)
+    label = f"{title} ({len(points):,} of {total:,} events drawn; provinces and hexagons count all)"
+    page = map_html(
+        make_map(points, title=label, cluster=not no_cluster, layers=wanted, admin_polys=admin, hexes=hexes),
+        cdn=cdn,
+    )
+    write_text(out / "map.html", page)
+    write_parquet(joined, out / "events.parquet")
+    to_file(points, out / "events-sample.geojson")
+    click.echo(
+        f"{total} events -> {out / 'map.html'} (aggregates + {len(points):,} points), {out / 'events.parquet'}, "
+        f"{out / 'events-sample.geojson'}"
+    )
 
 
 _output_options = [
@@ -180,9 +260,20 @@ def _with_output(f):
 def _write_events(inputs, output, fmt, opts: dict, review: bool) -> None:
     from .export import format_for, to_file
 
-    format_for(output, fmt)  # a wrong format fails before the work
+    found = format_for(output, fmt)  # a wrong format fails before the work
     folder = Path(output).parent
-    events = _read_events(inputs, opts, folder if review else None)
+    with _engine(inputs, opts) as on_dask:
+        events = _read_events(inputs, opts, folder if review else None)
+        if on_dask:
+            from .scale import join_admin1, write_parquet
+
+            joined = _persist(join_admin1(events), opts)
+            if found == "parquet":  # partitioned GeoParquet: a folder of files, written by the workers
+                write_parquet(joined, output)
+                n = int(joined.map_partitions(len).sum().compute())
+                click.echo(f"{n} events -> {output}/ (partitioned GeoParquet, Hilbert-sorted)")
+                return
+            events = joined.compute()  # other formats are single files, written by this process
     to_file(events, output, fmt)
     click.echo(f"{len(events)} events -> {output}" + (f", {_write_review(events, folder)}" if review else ""))
 

@@ -114,7 +114,7 @@ function im_admin_tip(text) { return function () { var s = document.createElemen
                     "type": "Feature",
                     "properties": {
                         "key": r.key,
-                        "name": r.name,
+                        "name": r.name if isinstance(r.name, str) else r.key,  # a few polygons lack a name
                         "iso": r.iso_a2,
                         "events": int(r.events),
                         "fatalities": int(r.fatalities),
@@ -180,6 +180,31 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {interactive: false,
         countries = polys[["iso_a2", "geometry"]].dissolve(by="iso_a2").reset_index()
         countries["geometry"] = countries.geometry.simplify(0.01)
         self.data_json = safe_json(json.loads(countries.to_json(drop_id=True)))
+
+
+EVENT_BREAKS = [(10, "#fef0d9"), (100, "#fdcc8a"), (1_000, "#fc8d59"), (10_000, "#e34a33"), (math.inf, "#b30000")]
+
+
+class HexLayer(folium.GeoJson):
+    """Events per hexagonal cell (a map of millions of events draws these, not the points); the tooltip
+    gives events, fatalities and people displaced of the cell."""
+
+    def __init__(self, hexes: gpd.GeoDataFrame, name: str = "Events per hexagon", show: bool = True):
+        data = hexes[["events", "fatalities", "displaced", "geometry"]].copy()
+        data["colour"] = [_colour(int(v), EVENT_BREAKS) or "#fef0d9" for v in data["events"]]
+        super().__init__(
+            json.loads(data.to_json(drop_id=True)),
+            name=name,
+            show=show,
+            style_function=_hex_style,
+            tooltip=folium.GeoJsonTooltip(
+                fields=["events", "fatalities", "displaced"], aliases=["events", "killed", "displaced"]
+            ),
+        )
+
+
+def _hex_style(feature: dict) -> dict:
+    return {"fillColor": feature["properties"]["colour"], "color": "#7f2704", "weight": 0.5, "fillOpacity": 0.6}
 
 
 class HeatLayer(HeatMap):

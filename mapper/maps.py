@@ -368,10 +368,16 @@ def make_map(
     date_filter: bool = True,
     minimap: bool = True,
     basemap_choice: bool = True,
+    admin_polys: gpd.GeoDataFrame | None = None,
+    hexes: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """A folium map of events: a toggleable layer per category with legend, summary and popups; a "needs
     review" layer; province outlines (visible without tiles) and choropleths of fatalities and displacement;
-    a heatmap (off by default); a date filter; switchable basemaps, fullscreen, scale bar and mini-map."""
+    a heatmap (off by default); a date filter; switchable basemaps, fullscreen, scale bar and mini-map.
+
+    For inputs too big to draw, pass a sample as ``events`` and the whole input's aggregates
+    (:func:`mapper.scale.aggregates`): ``admin_polys`` for the province layers and ``hexes`` for a layer
+    of events per hexagon."""
     from . import map_layers as ml
 
     gdf = events.to_crs(4326) if events.crs else events
@@ -403,8 +409,10 @@ def make_map(
         name="im_style",
     )
     m.add_child(PopupBuilder())
-    if provinces and len(gdf):
-        polys = ml.admin_summary(gdf)
+    if hexes is not None and len(hexes):
+        m.add_child(ml.HexLayer(hexes))
+    if provinces and (len(gdf) or admin_polys is not None):
+        polys = ml.admin_summary(gdf) if admin_polys is None else admin_polys
         if len(polys):
             m.add_child(ml.AdminData(polys, safe_json))
             m.add_child(ml.CountryOutlines(polys, safe_json))

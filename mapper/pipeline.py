@@ -109,11 +109,20 @@ def events_from_files(
     columns: TableColumns | None = None,
     dedup: bool = True,
     on_note: Callable[[str], None] | None = None,
-) -> gpd.GeoDataFrame:
+    engine: str = "pandas",
+):
     """Reports and tables (files or folders) -> one GeoDataFrame of events.
 
-    ``on_note`` receives a line for every report that gave no events, saying why."""
+    ``on_note`` receives a line for every report that gave no events, saying why. ``engine="dask"``
+    (or ``"auto"`` for inputs over :data:`mapper.scale.AUTO_DASK_BYTES`) gives a lazy dask-geopandas
+    GeoDataFrame with the same rows, computed partition by partition on the current dask scheduler
+    (duplicates across sources are not merged there; see :mod:`mapper.scale`)."""
     report_files, table_files = split_inputs(inputs)
+    if engine != "pandas":
+        from . import scale
+
+        if scale.choose_engine(engine, inputs) == "dask":
+            return scale.events_dask(report_files, table_files, date, household_table, time_budget, overrides, columns)
     gp = geoparser_for(overrides)
     records: list[dict] = []
     if report_files:

@@ -290,8 +290,12 @@ def table_events(
     geometry: pd.Series | None = None,
     date: dt.date | None = None,
     household_table: dict[str, float] | None = None,
+    first_row: int = 0,
 ) -> list[dict]:
-    """Event records (schema fields + lat/lon) from a table of strings; ``review`` says what to check."""
+    """Event records (schema fields + lat/lon) from a table of strings; ``review`` says what to check.
+
+    ``first_row`` is the position of ``df``'s first row in the whole table (a partition of a big file), so
+    row numbers in errors, sources and event ids are the file's."""
     n = len(df)
     col = columns.columns
 
@@ -307,7 +311,7 @@ def table_events(
             f"{source}: no place or coordinate columns (name the place column with --place-col; "
             f"found columns: {', '.join(map(str, df.columns))})"
         )
-    line0 = 3 if columns.dialect == "hxl" else 2  # file line of the first data row
+    line0 = (3 if columns.dialect == "hxl" else 2) + first_row  # file line of the first data row
     dates = _dates(get("date"), date, source, line0)
     category, etype, subtype = _categories(get, columns.dialect, source, line0)
 
