@@ -152,16 +152,9 @@ def _engine(inputs, opts: dict):
         yield True
 
 
-def _persist(collection, opts: dict):
-    """Computes a dask collection into worker memory, with a progress bar when asked or on a terminal."""
-    show = opts["progress"] if opts["progress"] is not None else sys.stderr.isatty()
-    out = collection.persist()
-    if show:
-        from distributed import progress
-
-        progress(out)
-        click.echo("", err=True)
-    return out
+def _show_progress(opts: dict) -> bool:
+    """A progress bar for dask runs when asked, or when stderr is a terminal."""
+    return bool(opts["progress"]) if opts["progress"] is not None else sys.stderr.isatty()
 
 
 def _write_review(events, folder: Path) -> str:
@@ -219,13 +212,15 @@ def _map_on_dask(inputs, out: Path, title, wanted, no_cluster, cdn, opts) -> Non
     from .atomic import write_text
     from .export import to_file
     from .maps import make_map, map_html
-    from .scale import aggregates, join_admin1, sample, write_parquet
+    from .scale import aggregates, count_rows, join_admin1, read_parquet, sample, write_parquet
 
     events = _read_events(inputs, opts, out)
     if wanted:
         events = events[events["category"].isin(wanted)]
-    joined = _persist(join_admin1(events), opts)
-    total = int(joined.map_partitions(len).sum().compute())
+    # the pipeline runs once, into the GeoParquet; the map's aggregates and sample are read back from it
+    write_parquet(join_admin1(events), out / "events.parquet", progress=_show_progress(opts))
+    total = count_rows(out / "events.parquet")
+    joined = read_parquet(out / "events.parquet")
     admin, hexes = aggregates(joined)
     points = sample(joined, MAP_SAMPLE)
     label = f"{title} ({len(points):,} of {total:,} events drawn; provinces and hexagons count all)"
@@ -234,7 +229,6 @@ def _map_on_dask(inputs, out: Path, title, wanted, no_cluster, cdn, opts) -> Non
         cdn=cdn,
     )
     write_text(out / "map.html", page)
-    write_parquet(joined, out / "events.parquet")
     to_file(points, out / "events-sample.geojson")
     click.echo(
         f"{total} events -> {out / 'map.html'} (aggregates + {len(points):,} points), {out / 'events.parquet'}, "
@@ -265,13 +259,12 @@ def _write_events(inputs, output, fmt, opts: dict, review: bool) -> None:
     with _engine(inputs, opts) as on_dask:
         events = _read_events(inputs, opts, folder if review else None)
         if on_dask:
-            from .scale import join_admin1, write_parquet
+            from .scale import count_rows, join_admin1, write_parquet
 
-            joined = _persist(join_admin1(events), opts)
+            joined = join_admin1(events)
             if found == "parquet":  # partitioned GeoParquet: a folder of files, written by the workers
-                write_parquet(joined, output)
-                n = int(joined.map_partitions(len).sum().compute())
-                click.echo(f"{n} events -> {output}/ (partitioned GeoParquet, Hilbert-sorted)")
+                write_parquet(joined, output, progress=_show_progress(opts))
+                click.echo(f"{count_rows(output)} events -> {output}/ (partitioned GeoParquet, Hilbert-sorted)")
                 return
             events = joined.compute()  # other formats are single files, written by this process
     to_file(events, output, fmt)

@@ -358,34 +358,94 @@ def aggregates(joined, size: float = HEX_DEGREES) -> tuple[gpd.GeoDataFrame, gpd
 
 
 # -- output ---------------------------------------------------------------------------------------
-def write_parquet(events, folder: str | Path) -> Path:
-    """Partitioned GeoParquet (one file per partition, Hilbert-sorted so each file covers a compact area),
-    written to a temporary folder and moved into place when complete."""
+def write_parquet(events, folder: str | Path, progress: bool = False) -> Path:
+    """Partitioned GeoParquet of a dask GeoDataFrame, Hilbert-sorted so that each file covers a compact
+    area, moved into place only when complete.
+
+    Two passes, so the pipeline (geocoding, extraction) runs once: the workers write their partitions as
+    they come to a staging folder; then the staged files (cheap to read) are shuffled by Hilbert distance
+    into the final files. Rows without a point (place not found) go to ``unlocated.parquet``."""
     import shutil
+
+    import dask_geopandas
 
     from .schema import FIELDS
 
     folder = Path(folder)
+    stage = folder.with_name(f".{folder.name}.stage-{os.getpid()}")
     tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
+    for d in (stage, tmp):
+        if d.exists():
+            shutil.rmtree(d)
     cols = [c for c in (*FIELDS, "admin1_code") if c in events._meta.columns] + ["geometry"]
-    located = events.map_partitions(_located, meta=events._meta)
-    shuffled = located.spatial_shuffle(by="hilbert") if located.npartitions > 1 else located
-    out = shuffled.map_partitions(lambda df: _arrow_dates(df[cols]), meta=_arrow_dates(events._meta[cols]))
     try:
-        out.to_parquet(str(tmp), write_index=False, compression="zstd")
-        unlocated = events.map_partitions(_unlocated, meta=events._meta)
-        rest = unlocated.compute()
-        if len(rest):  # rows whose place was not found have no point; they go to one file of their own
-            _arrow_dates(rest[cols]).to_parquet(tmp / "unlocated.parquet", index=False, compression="zstd")
+        typed = events.map_partitions(lambda df: _arrow_dates(df[cols]), meta=_arrow_dates(events._meta[cols]))
+        job = typed.to_parquet(str(stage), write_index=False, compression="zstd", compute=False)
+        _compute(job, progress)
+        staged = dask_geopandas.read_parquet(str(stage))
+        located = staged.map_partitions(_located, meta=staged._meta)
+        if staged.npartitions > 1:
+            located = located.spatial_shuffle(by="hilbert", npartitions=staged.npartitions)
+        else:
+            located = located.map_partitions(_hilbert_sorted, meta=staged._meta)
+        located.to_parquet(str(tmp), write_index=False, compression="zstd")
+        rest = staged.map_partitions(_unlocated, meta=staged._meta).compute()
+        if len(rest):
+            rest.to_parquet(tmp / "unlocated.parquet", index=False, compression="zstd")
         if folder.exists():
             shutil.rmtree(folder)
         tmp.rename(folder)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        for d in (stage, tmp):
+            if d.exists():
+                shutil.rmtree(d, ignore_errors=True)
     return folder
+
+
+def _compute(job, progress: bool) -> None:
+    if not progress:
+        job.compute()
+        return
+    from distributed import default_client
+    from distributed import progress as bar
+
+    future = default_client().compute(job)
+    bar(future)
+    future.result()
+
+
+def _hilbert_sorted(df: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if len(df) < 2:
+        return df
+    order = np.argsort(df.geometry.hilbert_distance(total_bounds=(-180, -90, 180, 90)).to_numpy(), kind="stable")
+    return df.iloc[order]
+
+
+def read_parquet(folder: str | Path):
+    """A (partitioned) GeoParquet of events as a lazy dask-geopandas GeoDataFrame with the schema's types
+    (dates as ISO strings, as the pandas path has them)."""
+    import dask_geopandas
+
+    from .export import DATE_FIELDS
+
+    ddf = dask_geopandas.read_parquet(str(folder))
+
+    def text_dates(df):
+        out = df.copy()
+        for c in DATE_FIELDS:
+            if c in out:
+                out[c] = [None if pd.isna(v) else str(v) for v in out[c]]
+                out[c] = out[c].astype("string")
+        return out
+
+    return ddf.map_partitions(text_dates, meta=text_dates(ddf._meta))
+
+
+def count_rows(folder: str | Path) -> int:
+    """Rows of a (partitioned) Parquet dataset, from the file footers."""
+    import pyarrow.dataset as ds
+
+    return ds.dataset(str(folder)).count_rows()
 
 
 def _arrow_dates(df: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -342,19 +342,32 @@ def table_events(
     notes, source_names, row_ids = get("notes"), get("source_name"), get("row_id")
     actor1, actor2 = get("actor1"), get("actor2")
 
+    # plain lists: indexing a Series per row costs more than all the rest of the loop
+    places_l, admin2_l, admin1_l, names_l = places.tolist(), admin2.tolist(), admin1.tolist(), country_names.tolist()
+    has_xy_l, lat_l, lon_l, precision_l, tprec_l = (
+        has_xy.tolist(),
+        lat.tolist(),
+        lon.tolist(),
+        precision.tolist(),
+        tprec.tolist(),
+    )
+    cc_l, notes_l, row_ids_l, source_names_l = cc.tolist(), notes.tolist(), row_ids.tolist(), source_names.tolist()
+    actor1_l, actor2_l = actor1.tolist(), actor2.tolist()
+    columns_ = [str(c) for c in df.columns]
+    rows = df.to_numpy(dtype=object)
     records = []
     for i in range(n):
         line = i + line0
         g = geo[i]
-        written = places.iloc[i] or admin2.iloc[i] or admin1.iloc[i] or country_names.iloc[i]
-        own_xy = bool(has_xy.iloc[i])
+        written = places_l[i] or admin2_l[i] or admin1_l[i] or names_l[i]
+        own_xy = bool(has_xy_l[i])
         la: float | None
         lo: float | None
         gp: int | None
         place: Place | None
         if own_xy:  # the row's own point; the gazetteer only fills the hierarchy (nearest town)
-            la, lo = float(lat.iloc[i]), float(lon.iloc[i])
-            gp = int(precision.iloc[i]) if pd.notna(precision.iloc[i]) and 1 <= precision.iloc[i] <= 3 else 1
+            la, lo = float(lat_l[i]), float(lon_l[i])
+            gp = int(precision_l[i]) if pd.notna(precision_l[i]) and 1 <= precision_l[i] <= 3 else 1
             place = gazetteer.nearest(la, lo, within_deg=0.5)
         elif g.place is not None:
             la, lo, gp, place = g.place.lat, g.place.lon, g.precision, g.place
@@ -365,31 +378,31 @@ def table_events(
         fam = families[i]
         ppl = people[i]
         hh = None
-        cc_i = cc.iloc[i] or (place.country_code if place is not None else None)
+        cc_i = cc_l[i] or (place.country_code if place is not None else None)
         if fam is not None and ppl is None:
             hh = household_size(cc_i or "", household_table)
             ppl = int(round(fam * hh))
         if ppl is not None and cat == "other" and "category" not in col and "event_type" not in col:
             cat, etype[i], subtype[i] = "displacement", "Displacement", "Displacement"
         reason = None if own_xy else g.reason
-        text = notes.iloc[i] or _row_summary(df.iloc[i])
-        rid = row_ids.iloc[i]
+        text = notes_l[i] or _row_summary(columns_, rows[i])
+        rid = row_ids_l[i]
         rec = {
             "event_id": _row_event_id(source, rid or str(line), cat),
             "category": cat,
             "event_type": etype[i],
             "sub_event_type": subtype[i],
             "event_date": dates[i],
-            "time_precision": int(tprec.iloc[i]) if pd.notna(tprec.iloc[i]) and 1 <= tprec.iloc[i] <= 3 else 1,
+            "time_precision": int(tprec_l[i]) if pd.notna(tprec_l[i]) and 1 <= tprec_l[i] <= 3 else 1,
             "location": (written or (place.name if place else None)) if own_xy else (place.name if place else written),
             "place_id": None if own_xy or place is None else place.place_id,
             "country_code": cc_i,
-            "admin1": (admin1.iloc[i] or (place.admin1 if place is not None else "")) or None,
-            "admin2": (admin2.iloc[i] or (place.admin2 if place is not None else "")) or None,
+            "admin1": (admin1_l[i] or (place.admin1 if place is not None else "")) or None,
+            "admin2": (admin2_l[i] or (place.admin2 if place is not None else "")) or None,
             "geo_precision": gp,
             "location_text": written or None,
-            "actor1": actor1.iloc[i] or None,
-            "actor2": actor2.iloc[i] or None,
+            "actor1": actor1_l[i] or None,
+            "actor2": actor2_l[i] or None,
             "fatalities": fatalities[i],
             "fatalities_text": None,
             "displaced_families": fam,
@@ -397,7 +410,7 @@ def table_events(
             "household_size": hh,
             "destination": None,
             "report_date": None,
-            "source": f"{source}#row={line}" + (f" ({source_names.iloc[i]})" if source_names.iloc[i] else ""),
+            "source": f"{source}#row={line}" + (f" ({source_names_l[i]})" if source_names_l[i] else ""),
             "source_text": text,
             "confidence": 0.95 if own_xy else g.confidence,
             "review": reason,
@@ -535,10 +548,10 @@ def _dates(values: pd.Series, default: dt.date | None, source: str, line0: int) 
 
 
 def _categories(get, dialect: str, source: str, line0: int) -> tuple[list[str], list[str | None], list[str | None]]:
-    given = get("category").str.lower()
-    etype = get("event_type")
-    sub = get("sub_event_type")
-    violence = get("type_of_violence")
+    given = get("category").str.lower().tolist()
+    etype = get("event_type").tolist()
+    sub = get("sub_event_type").tolist()
+    violence = get("type_of_violence").tolist()
     cats, types, subs = [], [], []
     sub_cat = {
         "air/drone strike": "strike",
@@ -555,14 +568,14 @@ def _categories(get, dialect: str, source: str, line0: int) -> tuple[list[str], 
         "displacement": "displacement",
     }
     for i in range(len(given)):
-        g = given.iloc[i]
-        t, s = etype.iloc[i] or None, sub.iloc[i] or None
+        g = given[i]
+        t, s = etype[i] or None, sub[i] or None
         if g:
             if g not in CATEGORIES:
                 raise InputError(f"{source}:{i + line0}: unknown category {g!r} (use {', '.join(CATEGORIES)})")
             cat = g
-        elif dialect == "ucdp" and violence.iloc[i] in UCDP_VIOLENCE:
-            cat, t, s = UCDP_VIOLENCE[violence.iloc[i]]
+        elif dialect == "ucdp" and violence[i] in UCDP_VIOLENCE:
+            cat, t, s = UCDP_VIOLENCE[violence[i]]
         else:
             cat = sub_cat.get((s or "").lower()) or TYPE_CATEGORY.get((t or "").lower()) or _category_word(t)
         cats.append(cat)
@@ -610,8 +623,8 @@ def _ints(values: pd.Series, what: str, source: str, line0: int) -> list[int | N
     return out
 
 
-def _row_summary(row: pd.Series) -> str:
-    return "; ".join(f"{k}: {v}" for k, v in row.items() if str(v).strip())[:500]
+def _row_summary(columns: list[str], values) -> str:
+    return "; ".join(f"{k}: {v}" for k, v in zip(columns, values, strict=True) if str(v).strip())[:500]
 
 
 def _row_event_id(source: str, row: str, category: str) -> str:
