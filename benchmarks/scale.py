@@ -30,7 +30,7 @@ import psutil  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"]
-MEMORY_CAP = 20e9  # a run above this is stopped and reported as failed (the machine has 24 GB)
+MEMORY_CAP = 16e9  # a run above this is stopped and reported as failed (the machine has 24 GB)
 
 WORKER = """
 import sys, time, json

@@ -39,7 +39,7 @@ from .frame import to_geodataframe
 # record while it geocodes (about 3 KB per row at peak, measured by benchmarks/scale.py), so 500 MB of CSV
 # (~3 M rows) is where one process starts to need several GB
 AUTO_DASK_BYTES = 500_000_000
-BLOCKSIZE = "64MB"
+BLOCKSIZE = "8MB"  # ~90k ACLED-like rows: bounds the Python records a worker holds at once (~0.5 GB)
 HEX_DEGREES = 0.5  # hexagon size (centre to corner) of the aggregate grid, in degrees
 
 
