@@ -43,6 +43,7 @@ _ACTOR_AFTER = re.compile(
 )
 _CONTRACTION = re.compile(r"['’](?:re|ve|ll|m|d|t)$", re.IGNORECASE)
 _HYPHEN_NEXT = re.compile(r"-\w")
+_SPAN_BREAK = re.compile(r'[,;:()\n"“”]')  # a name does not run over these
 _QUALIFIED = re.compile(r",\s+[A-Z][a-z]")  # "Miller, South Dakota"
 MIN_SCORE = 0.45
 # how much context moves a candidate's score
@@ -178,7 +179,7 @@ class Geoparser:
             for j in range(min(n, i + MAX_SPAN) - 1, i - 1, -1):
                 toks = tokens[i : j + 1]
                 gap = text[toks[0].start : toks[-1].end]
-                if any(c in gap for c in ',;:()\n"“”') or not self._is_candidate_span(toks):
+                if _SPAN_BREAK.search(gap) or not self._is_candidate_span(toks):
                     continue
                 name = gap.rstrip(".")
                 if _HYPHEN_NEXT.match(text, toks[0].start + len(name)) or (

@@ -37,7 +37,7 @@ from gazetteer.words import (
 from . import lexicon as lx
 from .errors import LimitError
 from .households import household_size
-from .numbers import parse_number
+from .numbers import ANY_NUMBER, parse_number
 from .reports import Report
 from .schema import FIELDS
 from .text import Sentence, sentences
@@ -142,6 +142,8 @@ def _actors(text: str, pos: int) -> tuple[str | None, str | None]:
 
 
 def _first_number(patterns: list[re.Pattern], text: str) -> tuple[int | None, str | None]:
+    if not ANY_NUMBER.search(text):  # one cheap scan spares the figure patterns most sentences
+        return None, None
     for rx in patterns:
         m = rx.search(text)
         if m:

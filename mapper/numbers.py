@@ -70,6 +70,8 @@ NUMBER = (
     r"|" + _WORD + r"(?:[\s-]+(?:and\s+)?" + _WORD + r")*"
     r"|tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions"
 )
+# every NUMBER starts with a digit or holds one of these words: a cheap test before the figure patterns
+ANY_NUMBER = re.compile(rf"\d|\b{_WORD}|\b(?:couple|scores)", re.I)
 QUALIFIER = (
     r"(?:at least|more than|over|about|around|some|nearly|almost|up to|approximately|roughly|an estimated|"
     r"as many as|close to|fewer than|less than)"
