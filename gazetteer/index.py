@@ -8,6 +8,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +22,10 @@ from .records import ADMIN1, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
 
 TIER_WEIGHT = {"n": 1.0, "c": 0.95, "s": 0.75}
 TIER_NAME = {"n": "name", "c": "compact", "s": "skeleton"}
+# a skeleton (consonant) match must also read like the record's name: misspellings and transliterations
+# ("Bakhmoot", "Mogadisho", "Lashkar Gha") score 0.86-0.92 against it, unrelated names that share
+# consonants with an alternate spelling ("Maungdaw" -> Montevideo, "Seytenga" -> Dazhou) 0.14-0.71
+FUZZY_MIN_SIMILARITY = 0.75
 KIND_PRIOR = {CONTINENT: 0.55, REGION: 0.45, COUNTRY: 0.55, ADMIN1: 0.3}
 
 
@@ -217,6 +222,8 @@ class Gazetteer:
                 continue
             if kinds and p.kind not in kinds:
                 continue
+            if tier_name == "skeleton" and _similarity(name, p.name) < FUZZY_MIN_SIMILARITY:
+                continue  # same consonants, different name: "Maungdaw" is not Montevideo
             out.append(Candidate(p, min(1.0, w * (0.55 + 0.45 * prior(p))), tier_name))
         out.sort(key=lambda c: (-c.score, -c.place.population, c.place.place_id))
         return out[:limit]
@@ -343,3 +350,8 @@ def ensure_index() -> Path:
         except OSError as e:
             raise GazetteerError(f"cannot write the place index to {path.parent}: {e.strerror or e}") from None
     return path
+
+
+def _similarity(a: str, b: str) -> float:
+    """0-1: how alike two names read, after folding case, accents and punctuation."""
+    return SequenceMatcher(None, compact(a), compact(b)).ratio()

@@ -469,6 +469,8 @@ def _geocode_one(place: str, admin2: str, admin1: str, cc: str, gz: Gazetteer) -
                     f"{c.place.place_id} {c.place.name} ({c.place.admin1}, {c.place.country_code})" for c in cands[1:3]
                 )
                 reason = f"ambiguous: {name} (also {alts})"
+            elif best.matched == "skeleton":
+                reason = f"spelling guess: {name} read as {best.place.name} ({best.place.place_id})"
             return _Geo(best.place, precision, reason, round(0.6 + 0.3 * min(1.0, best.score), 2))
         if level == 1:
             missing = name

@@ -51,6 +51,22 @@ def test_unknown_name_is_not_an_error(gazetteer):
     assert gazetteer.geocode("   ") is None
 
 
+@pytest.mark.parametrize(
+    "name,expected",
+    [("Bakhmoot", "geonames:713174"), ("Lashkar Gha", "geonames:1134720"), ("Maidugiri", "NG")],
+)
+def test_misspellings_found_by_their_consonants(gazetteer, name, expected):
+    c = gazetteer.geocode(name)
+    assert c is not None and c.matched == "skeleton"
+    assert expected in (c.place.place_id, c.place.country_code)
+
+
+@pytest.mark.parametrize("name,wrong", [("Maungdaw", "UY"), ("Seytenga", "CN"), ("Kitchanga", "TW")])
+def test_shared_consonants_alone_do_not_make_a_match(gazetteer, name, wrong):
+    """Unknown names once landed on big cities whose alternate spellings share their consonants."""
+    assert all(c.place.country_code != wrong for c in gazetteer.search(name))
+
+
 def test_normalisation():
     assert normalize("Ma‘arrat an-Nu‘mān") == "maarrat an numan"
     assert compact("Lashkar Gah") == compact("Lashkargah") == compact("Lashkar-Gah")

@@ -202,3 +202,11 @@ def test_rows_of_one_table_are_never_merged(tmp_path):
         "event_date,event_type,location,country\n2020-10-12,Battles,Kabul,Afghanistan\n2020-10-12,Battles,Kabul,Afghanistan\n",
     )
     assert len(mapper.events_from_files([table])) == 2
+
+
+def test_spelling_guess_is_flagged_for_review(tmp_path):
+    """A place found only by its consonants ("Bakhmoot") is placed, and the row says it was a guess."""
+    csv = "event_date,event_type,location,country\n2023-01-10,Battles,Bakhmoot,Ukraine\n"
+    row = mapper.read_table(write(tmp_path, "t.csv", csv)).iloc[0]
+    assert row.place_id == "geonames:713174"
+    assert row.review.startswith("spelling guess: Bakhmoot read as Bakhmut")
