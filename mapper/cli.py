@@ -96,7 +96,7 @@ _input_options = [
         type=click.Choice(["auto", "pandas", "dask"]),
         default="auto",
         show_default=True,
-        help="dask: partitions on a dask cluster for inputs bigger than memory; auto: dask above 500 MB of input.",
+        help="dask: partitions on a dask cluster for inputs bigger than memory; auto: dask above 200 MB of input.",
     ),
     click.option("--scheduler", metavar="ADDRESS", default=None, help="dask: an existing scheduler (tcp://host:8786)."),
     click.option(
