@@ -203,27 +203,23 @@ def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, **opts):
     click.echo(f"{len(events)} events -> {out / 'map.html'}, {out / 'events.geojson'}, {review}")
 
 
-MAP_SAMPLE = 20_000  # points drawn on the map of a dask input (the aggregates cover every event)
-
-
 def _map_on_dask(inputs, out: Path, title, wanted, no_cluster, cdn, opts) -> None:
     """Map of a big input: every event counted per province and per hexagon, a sample drawn as points;
     all events written as partitioned GeoParquet."""
     from .atomic import write_text
     from .export import to_file
     from .maps import make_map, map_html
-    from .scale import aggregates, count_rows, join_admin1, read_parquet, sample, write_parquet
+    from .scale import count_rows, join_admin1, map_inputs, read_parquet, sampled_title, write_parquet
 
     events = _read_events(inputs, opts, out)
     if wanted:
         events = events[events["category"].isin(wanted)]
     # the pipeline runs once, into the GeoParquet; the map's aggregates and sample are read back from it
     write_parquet(join_admin1(events), out / "events.parquet", progress=_show_progress(opts))
-    total = count_rows(out / "events.parquet")
-    joined = read_parquet(out / "events.parquet")
-    admin, hexes = aggregates(joined)
-    points = sample(joined, MAP_SAMPLE)
-    label = f"{title} ({len(points):,} of {total:,} events drawn; provinces and hexagons count all)"
+    points, admin, hexes, total = map_inputs(
+        read_parquet(out / "events.parquet"), total=count_rows(out / "events.parquet")
+    )
+    label = sampled_title(title, len(points), total)
     page = map_html(
         make_map(points, title=label, cluster=not no_cluster, layers=wanted, admin_polys=admin, hexes=hexes),
         cdn=cdn,

@@ -67,9 +67,20 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
 
 
 def to_file(gdf: gpd.GeoDataFrame, path: str | Path, fmt: str | None = None) -> Path:
-    """Write events to a GIS file atomically; the format follows the suffix unless ``fmt`` is given."""
+    """Write events to a GIS file atomically; the format follows the suffix unless ``fmt`` is given.
+
+    A dask-geopandas frame is written as partitioned GeoParquet (a folder, by the workers) for ``.parquet``,
+    and computed into this process for the single-file formats."""
     path = Path(path)
     fmt = format_for(path, fmt)
+    from .scale import is_dask
+
+    if is_dask(gdf):
+        if fmt == "parquet":
+            from .scale import write_parquet
+
+            return write_parquet(gdf, path)
+        gdf = gdf.compute()
     out = _schema_frame(gdf)
     with atomic_path(path) as tmp:
         try:

@@ -61,8 +61,15 @@ def read_reports(
     overrides: str | Path | None = None,
     household_table: dict[str, float] | None = None,
     time_budget: float | None = DEFAULT_TIME_BUDGET,
-) -> gpd.GeoDataFrame:
-    """Report files or folders -> their events as a GeoDataFrame."""
+    engine: str = "pandas",
+):
+    """Report files or folders -> their events as a GeoDataFrame (``engine="dask"``: a lazy
+    dask-geopandas one, see :func:`events_from_files`)."""
+    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    if _on_dask(engine, paths):
+        from .scale import read_reports_dask
+
+        return read_reports_dask(split_inputs(paths)[0], date, household_table, time_budget, overrides)
     return extract_events(load_reports(inputs, date=date), geoparser_for(overrides), household_table, time_budget)
 
 
@@ -72,13 +79,27 @@ def read_table(
     date: dt.date | str | None = None,
     overrides: str | Path | None = None,
     household_table: dict[str, float] | None = None,
-) -> gpd.GeoDataFrame:
-    """An event table (CSV, Excel, JSON, GeoJSON; ACLED, UCDP GED, HXL or named columns) as a GeoDataFrame."""
+    engine: str = "pandas",
+):
+    """An event table (CSV, Excel, JSON, GeoJSON; ACLED, UCDP GED, HXL or named columns) as a GeoDataFrame
+    (``engine="dask"``: a lazy dask-geopandas one of a CSV/TSV table, see :func:`events_from_files`)."""
     from .tables import read_table as _read
 
     c = columns or TableColumns()
+    if _on_dask(engine, [path]):
+        from .scale import read_table_dask
+
+        return read_table_dask(path, c.place, c.country, c.date, c.category, _date(date), household_table, overrides)
     gz = Gazetteer.default().with_overrides(overrides)
     return to_geodataframe(_read(path, gz, c.place, c.country, c.date, c.category, _date(date), household_table))
+
+
+def _on_dask(engine: str, inputs: list[str | Path]) -> bool:
+    if engine == "pandas":
+        return False
+    from .scale import choose_engine
+
+    return choose_engine(engine, inputs) == "dask"
 
 
 def split_inputs(inputs: list[str | Path]) -> tuple[list[Path], list[Path]]:
@@ -118,11 +139,10 @@ def events_from_files(
     GeoDataFrame with the same rows, computed partition by partition on the current dask scheduler
     (duplicates across sources are not merged there; see :mod:`mapper.scale`)."""
     report_files, table_files = split_inputs(inputs)
-    if engine != "pandas":
+    if _on_dask(engine, inputs):
         from . import scale
 
-        if scale.choose_engine(engine, inputs) == "dask":
-            return scale.events_dask(report_files, table_files, date, household_table, time_budget, overrides, columns)
+        return scale.events_dask(report_files, table_files, date, household_table, time_budget, overrides, columns)
     gp = geoparser_for(overrides)
     records: list[dict] = []
     if report_files:

@@ -45,6 +45,7 @@ from .frame import to_geodataframe
 AUTO_DASK_BYTES = 200_000_000
 BLOCKSIZE = "8MB"  # ~90k ACLED-like rows: bounds the Python records a worker holds at once (~0.5 GB)
 ROWS_PER_FILE = 500_000  # rows per GeoParquet file (~25 MB): a worker sorts one file in memory
+MAP_SAMPLE = 20_000  # points drawn on the map of a dask input (the aggregates cover every event)
 HEX_DEGREES = 0.5  # hexagon size (centre to corner) of the aggregate grid, in degrees
 
 
@@ -549,10 +550,28 @@ def _arrow_dates(df: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def sample(events, n: int = 20_000, seed: int = 0) -> gpd.GeoDataFrame:
-    """About ``n`` events drawn evenly from a (dask) GeoDataFrame, computed — the points a map can carry."""
+def sample(events, n: int = MAP_SAMPLE, seed: int = 0, total: int | None = None) -> gpd.GeoDataFrame:
+    """About ``n`` events drawn evenly from a (dask) GeoDataFrame, computed — the points a map can carry.
+    ``total``: the row count if known (saves a pass over a dask frame)."""
     if not is_dask(events):
         return events if len(events) <= n else events.sample(n, random_state=seed).sort_index()
-    total = int(events.map_partitions(len).sum().compute())
+    if total is None:
+        total = int(events.map_partitions(len).sum().compute())
     frac = min(1.0, n / total) if total else 1.0
     return events.sample(frac=frac, random_state=seed).compute()
+
+
+def map_inputs(events, n: int = MAP_SAMPLE, total: int | None = None):
+    """What a map of a dask frame of events draws: ``(points, per_admin1, per_hexagon, total)`` — a computed
+    sample of about ``n`` events, the aggregates of every event, and the number of events. Pass a frame
+    read back with :func:`read_parquet`: a lazy pipeline would run once for each of these."""
+    if "admin1_code" not in events.columns:
+        events = join_admin1(events)
+    admin, hexes = aggregates(events)
+    if total is None:
+        total = int(events.map_partitions(len).sum().compute()) if is_dask(events) else len(events)
+    return sample(events, n, total=total), admin, hexes, total
+
+
+def sampled_title(title: str, drawn: int, total: int) -> str:
+    return f"{title} ({drawn:,} of {total:,} events drawn; provinces and hexagons count all)"

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+import pyogrio
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -171,6 +172,27 @@ def test_map_of_a_dask_input(table, client, tmp_path):
     assert "Events per hexagon" in html and "Fatalities by province" in html
     assert (tmp_path / "events.parquet").is_dir() and (tmp_path / "events-sample.geojson").exists()
     assert len(gpd.read_parquet(tmp_path / "events.parquet")) == 1500
+
+
+def test_python_api_same_names_on_dask(table, client, tmp_path):
+    """read_table / read_reports / to_file / make_map take engine="dask" or a dask frame and do the same job."""
+    import mapper
+
+    lazy = mapper.read_table(table, engine="dask")
+    assert scale.is_dask(lazy)
+    _same(mapper.read_table(table), lazy.compute())
+    reports = mapper.read_reports(EXAMPLES, engine="dask")
+    assert scale.is_dask(reports)
+    _same(mapper.read_reports(EXAMPLES), reports.compute())
+
+    folder = mapper.to_file(lazy, tmp_path / "events.parquet")  # a folder of Hilbert-sorted files
+    assert folder.is_dir() and scale.count_rows(folder) == 1500
+    single = mapper.to_file(lazy, tmp_path / "events.gpkg")  # single-file formats are computed here
+    assert pyogrio.read_info(single, layer="events")["features"] == 1500
+
+    m = mapper.make_map(scale.read_parquet(folder), title="Big")
+    html = mapper.map_html(m)
+    assert "Events per hexagon" in html and "1,500 of 1,500 events drawn" in html
 
 
 def test_engine_choice_and_errors(table, tmp_path):
