@@ -209,7 +209,7 @@ def _map_on_dask(inputs, out: Path, title, wanted, no_cluster, cdn, opts) -> Non
     from .atomic import write_text
     from .export import to_file
     from .maps import make_map, map_html
-    from .scale import count_rows, join_admin1, map_inputs, read_parquet, sampled_title, write_parquet
+    from .scale import count_rows, flagged, join_admin1, map_inputs, read_parquet, sampled_title, write_parquet
 
     events = _read_events(inputs, opts, out)
     if wanted:
@@ -226,9 +226,10 @@ def _map_on_dask(inputs, out: Path, title, wanted, no_cluster, cdn, opts) -> Non
     )
     write_text(out / "map.html", page)
     to_file(points, out / "events-sample.geojson")
+    review = _write_review(flagged(out / "events.parquet"), out)
     click.echo(
         f"{total} events -> {out / 'map.html'} (aggregates + {len(points):,} points), {out / 'events.parquet'}, "
-        f"{out / 'events-sample.geojson'}"
+        f"{out / 'events-sample.geojson'}, {review}"
     )
 
 
@@ -255,12 +256,15 @@ def _write_events(inputs, output, fmt, opts: dict, review: bool) -> None:
     with _engine(inputs, opts) as on_dask:
         events = _read_events(inputs, opts, folder if review else None)
         if on_dask:
-            from .scale import count_rows, join_admin1, write_parquet
+            from .scale import count_rows, flagged, join_admin1, write_parquet
 
             joined = join_admin1(events)
             if found == "parquet":  # partitioned GeoParquet: a folder of files, written by the workers
                 write_parquet(joined, output, progress=_show_progress(opts))
-                click.echo(f"{count_rows(output)} events -> {output}/ (partitioned GeoParquet, Hilbert-sorted)")
+                click.echo(
+                    f"{count_rows(output)} events -> {output}/ (partitioned GeoParquet, Hilbert-sorted)"
+                    + (f", {_write_review(flagged(output), folder)}" if review else "")
+                )
                 return
             events = joined.compute()  # other formats are single files, written by this process
     to_file(events, output, fmt)

@@ -530,6 +530,13 @@ def read_parquet(folder: str | Path):
     return ddf.map_partitions(text_dates, meta=text_dates(ddf._meta))
 
 
+def flagged(folder: str | Path) -> gpd.GeoDataFrame:
+    """The events of a (partitioned) GeoParquet whose ``review`` is set, computed: the review list of a
+    big input is small."""
+    events = read_parquet(folder)
+    return events.map_partitions(lambda df: df[df["review"].notna()], meta=events._meta).compute()
+
+
 def count_rows(folder: str | Path) -> int:
     """Rows of a (partitioned) Parquet dataset, from the file footers."""
     import pyarrow.dataset as ds

@@ -102,6 +102,10 @@ def test_cli_export_partitioned_geoparquet(table, client, tmp_path):
         return df.assign(**{c: [None if pd.isna(v) else str(v) for v in df[c]] for c in ("event_date", "report_date")})
 
     _same(text_dates(ref), text_dates(back.drop(columns="admin1_code")))
+    # the review list is the pandas engine's (same rows), written beside the folder
+    review = pd.read_csv(tmp_path / "review.csv")
+    assert len(review) > 0 and set(review["name"]) == {"Nowhereville"}
+    assert len(review) == int(ref["review"].notna().sum())
     # Hilbert-sorted partitions: each file covers a smaller area than the whole
     if len(list(out.glob("part.*.parquet"))) > 1:
         whole = shapely.box(*back.total_bounds).area
@@ -172,6 +176,7 @@ def test_map_of_a_dask_input(table, client, tmp_path):
     assert "Events per hexagon" in html and "Fatalities by province" in html
     assert (tmp_path / "events.parquet").is_dir() and (tmp_path / "events-sample.geojson").exists()
     assert len(gpd.read_parquet(tmp_path / "events.parquet")) == 1500
+    assert "Nowhereville" in (tmp_path / "review.csv").read_text()
 
 
 def test_python_api_same_names_on_dask(table, client, tmp_path):
