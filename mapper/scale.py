@@ -45,6 +45,7 @@ from .frame import to_geodataframe
 AUTO_DASK_BYTES = 200_000_000
 BLOCKSIZE = "8MB"  # ~90k ACLED-like rows: bounds the Python records a worker holds at once (~0.5 GB)
 ROWS_PER_FILE = 500_000  # rows per GeoParquet file (~25 MB): a worker sorts one file in memory
+SCHEDULER_TIMEOUT = "20s"  # to connect to --scheduler before giving up with a clear error
 MAP_SAMPLE = 20_000  # points drawn on the map of a dask input (the aggregates cover every event)
 HEX_DEGREES = 0.5  # hexagon size (centre to corner) of the aggregate grid, in degrees
 
@@ -75,7 +76,13 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, progre
     from distributed import Client, LocalCluster
 
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as e:
+            raise InputError(
+                f"cannot reach the dask scheduler at {scheduler} within {SCHEDULER_TIMEOUT}: {e}. "
+                "Is `dask scheduler` running there, and is the port open?"
+            ) from None
         try:
             yield client
         finally:

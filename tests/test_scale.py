@@ -200,6 +200,23 @@ def test_python_api_same_names_on_dask(table, client, tmp_path):
     assert "Events per hexagon" in html and "1,500 of 1,500 events drawn" in html
 
 
+def test_cli_on_an_existing_scheduler(table, client, tmp_path):
+    """--scheduler ADDRESS runs the job on that cluster (here the fixture's) with the same result."""
+    out = tmp_path / "events.parquet"
+    args = ["export", "--scheduler", client.scheduler.address, str(table), "-o", str(out), "--no-progress"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert scale.count_rows(out) == 1500
+
+
+def test_unreachable_scheduler_is_a_clear_error(table, tmp_path, monkeypatch):
+    monkeypatch.setattr(scale, "SCHEDULER_TIMEOUT", "1s")
+    args = ["export", "--scheduler", "tcp://127.0.0.1:9", str(table), "-o", str(tmp_path / "e.parquet")]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code != 0 and "cannot reach the dask scheduler at tcp://127.0.0.1:9" in r.output
+    assert "Traceback" not in r.output and not (tmp_path / "e.parquet").exists()
+
+
 def test_engine_choice_and_errors(table, tmp_path):
     assert scale.choose_engine("auto", [table]) == "pandas"  # a small file stays on pandas
     assert scale.choose_engine("dask", [table]) == "dask"
