@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import math
 import os
+import shutil
 from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import lru_cache
@@ -381,44 +382,28 @@ def write_parquet(events, folder: str | Path, progress: bool = False, rows_per_f
     into those ranges; each range is sorted into one file. ``dask_geopandas``' ``spatial_shuffle`` does
     the same through a general dask shuffle, six times slower at 1 M rows. Rows without a point (place not
     found) go to ``unlocated.parquet``."""
-    import shutil
-
     import dask
 
+    from .atomic import atomic_dir
     from .schema import FIELDS
 
-    folder = Path(folder)
-    stage = folder.with_name(f".{folder.name}.stage-{os.getpid()}")
-    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
-    for d in (stage, tmp):
-        if d.exists():
-            shutil.rmtree(d)
     cols = [c for c in (*FIELDS, "admin1_code") if c in events._meta.columns] + ["geometry"]
-    try:
-        typed = events.map_partitions(lambda df: _arrow_dates(df[cols]), meta=_arrow_dates(events._meta[cols]))
-        _compute(
-            [typed.to_parquet(str(stage / "events"), write_index=False, compression="zstd", compute=False)], progress
-        )
+    typed = events.map_partitions(lambda df: _arrow_dates(df[cols]), meta=_arrow_dates(events._meta[cols]))
+    with atomic_dir(folder) as tmp:
+        stage = tmp / ".stage"  # inside the temporary folder: removed with it, whatever happens
+        job = typed.to_parquet(str(stage / "events"), write_index=False, compression="zstd", compute=False)
+        _compute([job], progress)
         staged = sorted((stage / "events").glob("*.parquet"))
         counts = _compute([dask.delayed(_hilbert_histogram)(f) for f in staged], progress)
         edges = _range_edges(np.sum(counts, axis=0), rows_per_file)
-        _compute([dask.delayed(_split_by_range)(f, edges, stage / "ranges", i) for i, f in enumerate(staged)], progress)
-        tmp.mkdir()
+        _compute([dask.delayed(_split_by_range)(f, edges, stage, i) for i, f in enumerate(staged)], progress)
         ranges = sorted((stage / "ranges").glob("r*"), key=lambda d: int(d.name[1:]))
-        written = _compute(
-            [dask.delayed(_sorted_range)(d, tmp / f"part.{k}.parquet") for k, d in enumerate(ranges)], progress
-        )
-        if staged and not any(written):  # nothing located: keep the schema in an empty file
+        _compute([dask.delayed(_sorted_range)(d, tmp / f"part.{k}.parquet") for k, d in enumerate(ranges)], progress)
+        if staged and not ranges:  # nothing located: keep the schema in an empty file
             pq.write_table(pq.read_schema(staged[0]).empty_table(), tmp / "part.0.parquet")
         _concat_files(sorted((stage / "unlocated").glob("*.parquet")), tmp / "unlocated.parquet")
-        if folder.exists():
-            shutil.rmtree(folder)
-        tmp.rename(folder)
-    finally:
-        for d in (stage, tmp):
-            if d.exists():
-                shutil.rmtree(d, ignore_errors=True)
-    return folder
+        shutil.rmtree(stage)
+    return Path(folder)
 
 
 def _compute(jobs: list, progress: bool) -> list:
@@ -464,13 +449,15 @@ def _range_edges(counts: np.ndarray, rows_per_file: int) -> np.ndarray:
     return np.unique(np.searchsorted(np.cumsum(counts), targets))
 
 
-def _split_by_range(path: Path, edges: np.ndarray, out: Path, i: int) -> None:
-    """One staged file cut into the Hilbert ranges (``out/r{k}/{i}.parquet``) and its unlocated rows."""
+def _split_by_range(path: Path, edges: np.ndarray, stage: Path, i: int) -> None:
+    """One staged file cut into the Hilbert ranges (``stage/ranges/r{k}/{i}.parquet``) and its unlocated
+    rows (``stage/unlocated/{i}.parquet``)."""
     table = pq.read_table(path)
     geoms, located = _points(table)
     if (~located).any():
-        (out.parent / "unlocated").mkdir(parents=True, exist_ok=True)
-        pq.write_table(table.filter(pa.array(~located)), out.parent / "unlocated" / f"{i}.parquet")
+        (stage / "unlocated").mkdir(parents=True, exist_ok=True)
+        pq.write_table(table.filter(pa.array(~located)), stage / "unlocated" / f"{i}.parquet")
+    out = stage / "ranges"
     rows = np.flatnonzero(located)
     dist = _hilbert(geoms[rows])
     order = np.argsort(dist, kind="stable")
@@ -482,14 +469,13 @@ def _split_by_range(path: Path, edges: np.ndarray, out: Path, i: int) -> None:
             pq.write_table(table.take(pa.array(part)), out / f"r{k}" / f"{i}.parquet")
 
 
-def _sorted_range(folder: Path, path: Path) -> bool:
+def _sorted_range(folder: Path, path: Path) -> None:
     """The pieces of one Hilbert range as one sorted file, its GeoParquet bbox set to its own extent."""
     table = pa.concat_tables(pq.read_table(p) for p in sorted(folder.glob("*.parquet")))
     geoms, _ = _points(table)
     order = np.argsort(_hilbert(geoms), kind="stable")
     table = table.take(pa.array(order))
     pq.write_table(_with_bbox(table, shapely.total_bounds(geoms)), path, compression="zstd")
-    return True
 
 
 def _with_bbox(table: pa.Table, bounds) -> pa.Table:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from mapper import scale
 from mapper.cli import main
+from mapper.errors import ExportError
 from mapper.pipeline import events_from_files
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -215,6 +216,28 @@ def test_unreachable_scheduler_is_a_clear_error(table, tmp_path, monkeypatch):
     r = CliRunner().invoke(main, args)
     assert r.exit_code != 0 and "cannot reach the dask scheduler at tcp://127.0.0.1:9" in r.output
     assert "Traceback" not in r.output and not (tmp_path / "e.parquet").exists()
+
+
+def test_unwritable_output_is_a_clear_error(table, client, tmp_path):
+    """No traceback and nothing half-written: the previous output stays as it was."""
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    args = ["export", "--engine", "dask", "--workers", "2", str(table), "-o", str(blocked / "events.parquet")]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code != 0 and "cannot write" in r.output and "Traceback" not in r.output
+    out = tmp_path / "events.parquet"
+    scale.write_parquet(scale.read_table_dask(table), out)
+    before = sorted(p.name for p in out.iterdir())
+
+    def broken(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(scale, "_concat_files", broken)
+        with pytest.raises(ExportError, match="cannot write"):
+            scale.write_parquet(scale.read_table_dask(table), out)
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_engine_choice_and_errors(table, tmp_path):
