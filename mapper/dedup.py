@@ -16,6 +16,8 @@ from collections import defaultdict
 
 import pandas as pd
 
+from .geo import distance_km
+
 DEFAULT_KM = 10.0
 DEFAULT_DAYS = 1
 CELL = 0.1  # degrees
@@ -23,12 +25,6 @@ CELL = 0.1  # degrees
 
 def source_file(source: str) -> str:
     return str(source).split("#row=")[0]
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _missing(v) -> bool:
@@ -87,7 +83,7 @@ def duplicate_groups(events: pd.DataFrame, km: float = DEFAULT_KM, days: int = D
                             if j <= i and dd == 0 or src[i] == src[j]:
                                 continue
                             same_place = not _missing(pid[i]) and pid[i] == pid[j]
-                            if not same_place and _km(lat[i], lon[i], lat[j], lon[j]) > km:
+                            if not same_place and distance_km(lat[i], lon[i], lat[j], lon[j]) > km:
                                 continue
                             if _actor_ok(a1[i], a1[j]) and _figure_ok(fat[i], fat[j]) and _figure_ok(ppl[i], ppl[j]):
                                 parent[find(j)] = find(i)

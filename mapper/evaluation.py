@@ -20,15 +20,10 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .geo import distance_km
+
 FIGURES = ("fatalities", "displaced_people", "displaced_families")
 MAX_KM = 161.0  # the usual "right place" radius in geoparsing evaluations (100 miles)
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
 @dataclass
@@ -119,7 +114,7 @@ def _same_figure(gold, predicted) -> bool:
 def score_report(report: str, gold: list[Mapping], predicted: list[Mapping], max_km: float = MAX_KM) -> ReportScore:
     """Match one report's predicted events (records with ``category``, ``lat``, ``lon``) to its gold events."""
     pairs = sorted(
-        (km(g["lat"], g["lon"], p["lat"], p["lon"]), i, j)
+        (distance_km(g["lat"], g["lon"], p["lat"], p["lon"]), i, j)
         for i, g in enumerate(gold)
         for j, p in enumerate(predicted)
         if g["category"] == p["category"]

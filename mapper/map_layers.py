@@ -3,11 +3,8 @@ filter, mini-map, fullscreen. Each is one small class; all assets come from the 
 
 from __future__ import annotations
 
-import gzip
 import json
 import math
-from functools import lru_cache
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -17,11 +14,11 @@ from folium.plugins import Fullscreen, HeatMap, MiniMap
 from folium.template import Template
 
 from .assets import cdn
+from .geo import admin1_polygons
 
 HEAT = "leaflet.heat@0.2.0"
 FULLSCREEN = "leaflet.fullscreen@3.0.0"
 MINIMAP = "leaflet-minimap@3.6.1"
-ADMIN1_POLYGONS = Path(__file__).parent / "data" / "admin1.geojson.gz"
 
 # (name, xyzservices provider path, shown first): tiles load from the network when there is one
 BASEMAPS = [
@@ -56,14 +53,6 @@ def basemaps(m: folium.Map) -> None:
             control=True,
             show=i == 0,
         ).add_to(m)
-
-
-@lru_cache(maxsize=1)
-def admin1_polygons() -> gpd.GeoDataFrame:
-    """Simplified admin-1 polygons keyed by GeoNames admin-1 code ("AF.10")."""
-    with gzip.open(ADMIN1_POLYGONS, "rt", encoding="utf-8") as fh:
-        fc = json.load(fh)
-    return gpd.GeoDataFrame.from_features(fc["features"], crs=4326)
 
 
 def admin_summary(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

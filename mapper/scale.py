@@ -38,6 +38,7 @@ import shapely
 
 from .errors import InputError
 from .frame import to_geodataframe
+from .geo import admin1_polygons
 
 # above this many bytes of input, ``--engine auto`` uses dask: the pandas path holds every row as a Python
 # record while it geocodes (3.5 GB at peak for 1 M ACLED-like rows, 86 MB of CSV, measured by
@@ -246,8 +247,6 @@ def _as_dask_geo(ddf):
 # -- admin-1 join and aggregates ------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _admin1() -> gpd.GeoDataFrame:
-    from .map_layers import admin1_polygons
-
     return admin1_polygons()[["key", "geometry"]].rename(columns={"key": "admin1_code"})
 
 
@@ -355,8 +354,6 @@ def aggregates(joined, size: float = HEX_DEGREES) -> tuple[gpd.GeoDataFrame, gpd
         part = _partial_aggregates(joined, size)
         by_admin = part.groupby("admin1_code")[cols].sum()
         by_hex = part.groupby("hex")[cols].sum()
-    from .map_layers import admin1_polygons
-
     polys = admin1_polygons()
     by_admin = by_admin[by_admin.index != ""]
     # every province of the countries with events (zeros too), as the pandas map draws them

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mapper.evaluation import km, read_devset, score, score_report
+from mapper.evaluation import read_devset, score, score_report
+from mapper.geo import distance_km
 
 DATA = Path(__file__).parent / "data"
 
@@ -76,6 +77,6 @@ def test_scorer_matches_by_category_and_distance():
     s = score([("x", gold, pred)])
     assert s.precision == pytest.approx(1 / 3) and s.recall == pytest.approx(1 / 2)
     assert s.figures_right == 0.0  # 5 killed, 4 read
-    assert round(km(0, 0, 0, 1)) == 111
+    assert round(distance_km(0, 0, 0, 1)) == 111
     # nothing within 161 km: no match
     assert not score_report("x", gold[:1], [{**pred[0], "lon": 2.0}]).matched
