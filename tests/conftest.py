@@ -19,6 +19,16 @@ EXAMPLES = ROOT / "examples"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+# fixtures that start a dask cluster: a test that uses one is marked `dask` (pyproject's markers)
+DASK_FIXTURES = {"client"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if DASK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.dask)
+
+
 @pytest.fixture(scope="session")
 def gazetteer():
     from gazetteer import Gazetteer

@@ -403,3 +403,22 @@ def test_layer_rule_on_synthetic_imports(tmp_path):
     assert "mapper.geo (layer core) imports mapper.scale (layer jobs)" in bad[0] and RULE_LAYERS in bad[0]
     assert "gazetteer.index imports mapper.errors" in bad[1] and RULE_GAZETTEER in bad[1]
     assert layer_of("mapper.maps.elements") == layer_of("mapper.export") and layer_of("mapper.newthing") is None
+
+
+# -- the suite's own marker rule (tests/conftest.py) -------------------------------------------------------
+
+
+def test_tests_using_the_cluster_fixture_are_marked_dask():
+    from .conftest import pytest_collection_modifyitems
+
+    class Item:
+        def __init__(self, fixturenames):
+            self.fixturenames = fixturenames
+            self.marks: list[str] = []
+
+        def add_marker(self, mark):
+            self.marks.append(mark.name)
+
+    on_cluster, plain = Item(["table", "client", "tmp_path"]), Item(["table", "tmp_path"])
+    pytest_collection_modifyitems(None, [on_cluster, plain])
+    assert on_cluster.marks == ["dask"] and plain.marks == []

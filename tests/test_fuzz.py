@@ -181,6 +181,7 @@ def test_numbers_never_raise(text):
     assert v is None or v >= 0
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None)
 @given(
     data=st.one_of(st.binary(max_size=3000), st.text(max_size=3000).map(lambda t: ("date 2020-01-01\n" + t).encode()))
@@ -215,6 +216,7 @@ HEADERS = [
 ]
 
 
+@pytest.mark.slow
 @FAST
 @given(header=st.sampled_from(HEADERS), rows=csv_rows, sep=st.sampled_from([",", ";", "\t"]))
 def test_table_reader_any_csv_shape(tmp_path_factory, header, rows, sep):
@@ -277,6 +279,7 @@ def n_rows(data):
     return len(data.get("features") if data.get("type") == "FeatureCollection" else data["data"])
 
 
+@pytest.mark.slow
 @FAST
 @given(data=st.one_of(json_any, st.builds(wrapped, json_rows, st.sampled_from(["list", "api", "geojson"]))))
 def test_json_table_any_shape(tmp_path_factory, data):
@@ -297,6 +300,7 @@ def test_json_table_any_shape(tmp_path_factory, data):
     assert len(gdf) == n_rows(data)
 
 
+@pytest.mark.slow
 @FAST
 @given(rows=json_rows, how=st.sampled_from(["list", "api", "geojson"]))
 def test_json_table_rows_with_a_date_and_a_place_column_are_read(tmp_path_factory, rows, how):
