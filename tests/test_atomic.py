@@ -30,6 +30,7 @@ to_file(gdf, sys.argv[1])
 """
 
 
+@pytest.mark.slow
 def test_kill_during_write_keeps_the_previous_file(tmp_path):
     target = tmp_path / "events.geojson"
     target.write_text('{"type": "FeatureCollection", "features": []}\n')

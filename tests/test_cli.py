@@ -133,6 +133,7 @@ def test_reruns_are_byte_identical(tmp_path):
     assert (a / "events.geojson").read_bytes() == (b / "events.geojson").read_bytes()
 
 
+@pytest.mark.slow
 def test_time_budget_gives_a_clear_error(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text("date 2021-01-01\n" + "Air strikes hit Aleppo on Monday, killing 3 people. " * 40000)

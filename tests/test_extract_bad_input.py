@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from mapper.cli import main
@@ -38,6 +39,7 @@ def test_boilerplate_and_foreign_language_get_a_note_not_a_crash(tmp_path):
     assert "names it does not know: Xyzzyville" in r.output and "--overrides" in r.output
 
 
+@pytest.mark.slow
 def test_five_megabytes_of_text(tmp_path, geoparser):
     para = (
         "Shelling hit Aleppo on Monday, killing 3 people. The council met to discuss the budget and the "

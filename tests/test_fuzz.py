@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import string
 import subprocess
 import sys
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapper.errors import MapperError
+from mapper.errors import InputError, MapperError
 from mapper.extract import extract
 from mapper.numbers import parse_number
 from mapper.reports import decode, parse_report
+from mapper.schema import FIELDS
 from mapper.text import sentences
 from mapper.timex import resolve
 
@@ -78,12 +81,47 @@ def test_parse_report_any_text(text):
 
 
 @FAST
-@given(data=st.binary(max_size=2000))
+@given(data=st.one_of(st.binary(max_size=2000), st.text(max_size=500).map(str.encode)))
 def test_decode_any_bytes(data):
+    """README: UTF-8 (with or without BOM) or UTF-16 with BOM decode; anything else, and only that, is the
+    one-line InputError naming the file, the first bad byte and its offset."""
+    utf16 = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            utf16 = data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
-        assert isinstance(decode(data, "f.txt"), str)
-    except MapperError:
-        pass
+        utf8 = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        utf8 = None
+    if utf16 is not None or utf8 is not None:
+        assert decode(data, "f.txt") == (utf16 if utf16 is not None else utf8)
+        return
+    with pytest.raises(InputError) as e:
+        decode(data, "f.txt")
+    msg = str(e.value)
+    assert type(e.value) is InputError and "\n" not in msg and msg.startswith("f.txt: not UTF-8 text (byte 0x")
+    m = re.search(r"byte 0x([0-9a-f]{2}) at offset (\d+)", msg)
+    assert m and data[int(m.group(2))] == int(m.group(1), 16)
+
+
+@FAST
+@given(text=st.text(max_size=500), bom=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom"]))
+def test_decode_the_documented_encodings(text, bom):
+    """Any text written in a documented encoding comes back as written (one leading BOM dropped)."""
+    if bom == "utf-16-be-bom":
+        data = b"\xfe\xff" + text.encode("utf-16-be")
+    else:
+        data = text.encode(bom)
+    expected = text.removeprefix("\ufeff") if bom == "utf-8" else text
+    assert decode(data, "f.txt") == expected
+
+
+def test_decode_rejects_latin1_with_the_documented_message():
+    data = "date 2020-10-12\nKämpfe in Café".encode("latin-1")
+    with pytest.raises(InputError, match=r"^r\.txt: not UTF-8 text \(byte 0xe4 at offset 17\); convert it"):
+        decode(data, "r.txt")
 
 
 @FAST
@@ -143,6 +181,7 @@ def test_numbers_never_raise(text):
     assert v is None or v >= 0
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None)
 @given(
     data=st.one_of(st.binary(max_size=3000), st.text(max_size=3000).map(lambda t: ("date 2020-01-01\n" + t).encode()))
@@ -163,8 +202,9 @@ def test_cli_never_shows_a_traceback(tmp_path_factory, data):
         assert len(proc.stderr.strip().splitlines()) == 1 and not (d / "o.geojson").exists()
 
 
+CELLS = ["2020-10-12", "Kabul", "Aleppo", "Battles", "7", "", '"', "#date", "31.5", "-200", "1e308"]
 cells = st.one_of(
-    st.sampled_from(["2020-10-12", "Kabul", "Aleppo", "Battles", "7", "", '"', "#date", "31.5", "-200", "1e308"]),
+    st.sampled_from(CELLS),
     st.text(max_size=12),
 )
 csv_rows = st.lists(st.lists(cells, min_size=0, max_size=7), min_size=0, max_size=8)
@@ -176,6 +216,7 @@ HEADERS = [
 ]
 
 
+@pytest.mark.slow
 @FAST
 @given(header=st.sampled_from(HEADERS), rows=csv_rows, sep=st.sampled_from([",", ";", "\t"]))
 def test_table_reader_any_csv_shape(tmp_path_factory, header, rows, sep):
@@ -194,15 +235,56 @@ def test_table_reader_any_csv_shape(tmp_path_factory, header, rows, sep):
         assert g is None or (-180 <= g.x <= 180 and -90 <= g.y <= 90)
 
 
-@FAST
-@given(
-    data=st.recursive(
-        st.one_of(st.none(), st.integers(), st.text(max_size=8)),
-        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=4),
-        max_leaves=12,
-    )
+# no string value starts with "#": a first row of hashtags is read as HXL (documented), not as a row
+json_leaf = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8), st.sampled_from(CELLS)
+).filter(lambda v: not (isinstance(v, str) and v.strip().startswith("#")))
+json_any = st.recursive(
+    json_leaf,
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=4),
+    max_leaves=12,
 )
+# rows a reader must take: a valid date, a place column (the name may be unknown or empty), a country, extra
+# columns of any JSON value under names nobody recognises
+json_row = st.fixed_dictionaries(
+    {
+        "event_date": st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31)).map(str),
+        "location": st.sampled_from(["Kabul", "Aleppo", "Lashkar Gah", "Mosul", "Xyzzyville", ""]),
+        "country": st.sampled_from(["Afghanistan", "Syria", "Iraq", "AF", ""]),
+    },
+    optional={"fatalities": st.integers(0, 10**6), "notes": st.text(max_size=30)},
+).flatmap(
+    lambda r: st.dictionaries(
+        st.text(string.ascii_lowercase, min_size=1, max_size=6).map("x_".__add__), json_any, max_size=3
+    ).map(lambda extra: {**extra, **r})
+)
+json_rows = st.lists(json_row, min_size=1, max_size=5)
+
+
+def wrapped(rows, how):
+    """The three documented shapes: a list of objects, ACLED's API {"data": [...]}, a FeatureCollection."""
+    if how == "list":
+        return rows
+    if how == "api":
+        return {"data": rows}
+    return {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": r, "geometry": None} for r in rows],
+    }
+
+
+def n_rows(data):
+    if isinstance(data, list):
+        return len(data)
+    return len(data.get("features") if data.get("type") == "FeatureCollection" else data["data"])
+
+
+@pytest.mark.slow
+@FAST
+@given(data=st.one_of(json_any, st.builds(wrapped, json_rows, st.sampled_from(["list", "api", "geojson"]))))
 def test_json_table_any_shape(tmp_path_factory, data):
+    """Any JSON gives either a frame with the schema's columns, one row per input row, or one InputError line
+    that starts with the file name."""
     import json as _json
 
     import mapper
@@ -210,6 +292,25 @@ def test_json_table_any_shape(tmp_path_factory, data):
     f = tmp_path_factory.mktemp("j") / "t.json"
     f.write_text(_json.dumps(data), encoding="utf-8")
     try:
-        mapper.read_table(f)
-    except MapperError as e:
-        assert str(e) and "\n" not in str(e)
+        gdf = mapper.read_table(f)
+    except InputError as e:
+        assert type(e) is InputError and "\n" not in str(e) and str(e).startswith(f"{f}:")
+        return
+    assert list(gdf.columns) == [*FIELDS, "geometry"] and gdf.crs.to_epsg() == 4326
+    assert len(gdf) == n_rows(data)
+
+
+@pytest.mark.slow
+@FAST
+@given(rows=json_rows, how=st.sampled_from(["list", "api", "geojson"]))
+def test_json_table_rows_with_a_date_and_a_place_column_are_read(tmp_path_factory, rows, how):
+    import json as _json
+
+    import mapper
+
+    f = tmp_path_factory.mktemp("j") / "t.json"
+    f.write_text(_json.dumps(wrapped(rows, how)), encoding="utf-8")
+    gdf = mapper.read_table(f)
+    assert list(gdf.columns) == [*FIELDS, "geometry"] and len(gdf) == len(rows)
+    assert sorted(gdf["event_date"].astype(str)) == sorted(r["event_date"] for r in rows)
+    assert sorted(gdf["fatalities"].dropna().astype(int)) == sorted(r["fatalities"] for r in rows if "fatalities" in r)

@@ -55,8 +55,15 @@ def hostile_map(geoparser, tmp_path_factory):
     return path, gdf
 
 
-def test_payloads_count():
+def test_payloads_count(hostile_map):
+    """Every payload (at least 20) reaches the map's data verbatim, so the browser test below really shows it;
+    none of those with markup stands as markup in the saved page (the data is embedded escaped)."""
+    path, gdf = hostile_map
     assert len(PAYLOADS) >= 20
+    texts = "\n".join(gdf["source_text"])
+    assert [p for p in PAYLOADS if p not in texts] == []
+    html = path.read_text(encoding="utf-8")
+    assert [p for p in PAYLOADS if "<" in p and p in html] == []
 
 
 def test_every_payload_is_inert(hostile_map, open_page):

@@ -67,6 +67,7 @@ def _same(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> None:
     assert a.geometry[~missing].geom_equals_exact(b.geometry[~missing], 0).all()
 
 
+@pytest.mark.slow
 def test_both_engines_give_identical_events(table, client):
     inputs = [table, EXAMPLES]
     on_pandas = scale.join_admin1(events_from_files(inputs, dedup=False))
@@ -86,6 +87,7 @@ def test_small_blocks_keep_file_row_numbers(table, client):
     _same(events_from_files([table], dedup=False), many.compute())
 
 
+@pytest.mark.slow
 def test_cli_export_partitioned_geoparquet(table, client, tmp_path):
     out = tmp_path / "events.parquet"
     r = CliRunner().invoke(main, ["export", "--engine", "dask", "--workers", "2", str(table), "-o", str(out)])
@@ -114,6 +116,7 @@ def test_cli_export_partitioned_geoparquet(table, client, tmp_path):
         assert min(shapely.box(*p.total_bounds).area for p in parts) < whole
 
 
+@pytest.mark.slow
 def test_geoparquet_files_are_hilbert_ranges(table, client, tmp_path):
     """Many files: in Hilbert order across files and within each, bbox metadata true, no row lost."""
     import json
@@ -140,6 +143,7 @@ def test_geoparquet_files_are_hilbert_ranges(table, client, tmp_path):
     _same(ref[list(back.columns)], back)
 
 
+@pytest.mark.slow
 def test_aggregates_count_every_event(table, client):
     joined = scale.join_admin1(events_from_files([table], engine="dask"))
     admin, hexes = scale.aggregates(joined)
@@ -170,6 +174,7 @@ def test_hex_cell_polygon_contains_its_point(lon, lat, size):
     assert scale.hex_cells(np.array([np.nan]), np.array([lat]))[0] == -1
 
 
+@pytest.mark.slow
 def test_map_of_a_dask_input(table, client, tmp_path):
     r = CliRunner().invoke(main, ["map", "--engine", "dask", "--workers", "2", str(table), "--out-dir", str(tmp_path)])
     assert r.exit_code == 0, r.output
@@ -180,6 +185,7 @@ def test_map_of_a_dask_input(table, client, tmp_path):
     assert "Nowhereville" in (tmp_path / "review.csv").read_text()
 
 
+@pytest.mark.slow
 def test_python_api_same_names_on_dask(table, client, tmp_path):
     """read_table / read_reports / to_file / make_map take engine="dask" or a dask frame and do the same job."""
     import mapper
@@ -201,6 +207,7 @@ def test_python_api_same_names_on_dask(table, client, tmp_path):
     assert "Events per hexagon" in html and "1,500 of 1,500 events drawn" in html
 
 
+@pytest.mark.slow
 def test_cli_on_an_existing_scheduler(table, client, tmp_path):
     """--scheduler ADDRESS runs the job on that cluster (here the fixture's) with the same result."""
     out = tmp_path / "events.parquet"
@@ -218,6 +225,7 @@ def test_unreachable_scheduler_is_a_clear_error(table, tmp_path, monkeypatch):
     assert "Traceback" not in r.output and not (tmp_path / "e.parquet").exists()
 
 
+@pytest.mark.slow
 def test_unwritable_output_is_a_clear_error(table, client, tmp_path):
     """No traceback and nothing half-written: the previous output stays as it was."""
     blocked = tmp_path / "file"
