@@ -12,23 +12,25 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import gzip
 import hashlib
 import importlib.metadata
 import importlib.resources
 import json
-import os
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .atomic import remove_stale, replacing
+from .errors import DiskFullError, GazetteerError, IndexPermissionError, IndexWriteError
 from .normalize import compact, normalize, skeleton
 from .records import ADMIN1, CONTINENT, COUNTRY, PLACE, REGION
 
 SCHEMA_VERSION = 3
 DATA_DIR = Path(__file__).parent / "data"
+SQLITE_FULL = 13  # sqlite3 error code: "database or disk is full"
 
 SCHEMA = """
 CREATE TABLE places (
@@ -257,30 +259,53 @@ COUNTRY_ALIASES: dict[str, list[str]] = {
 def replacing_database(target: Path, copy_existing: bool = False) -> Iterator[sqlite3.Connection]:
     """A connection to a working copy beside ``target`` (a copy of it when ``copy_existing``). On success
     it is committed and moved into place; on any error it is removed and ``target`` is left as it was, so
-    concurrent readers and interrupted runs never see a half-written index."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    con = None
-    try:
+    concurrent readers and interrupted runs never see a half-written index. The working copy is locked
+    while it is written: a copy left by a killed run is told apart and removed by :func:`remove_stale_copies`."""
+    with replacing(target, suffix=".tmp", hold_lock=True) as tmp:
         if copy_existing and target.exists():
             shutil.copyfile(target, tmp)
         con = sqlite3.connect(tmp)
-        con.execute("PRAGMA synchronous=OFF")
-        yield con
-        con.commit()
-        con.close()
-        con = None
-        os.replace(tmp, target)
-    finally:
-        if con is not None:
+        try:
+            con.execute("PRAGMA synchronous=OFF")
+            yield con
+            con.commit()
+        finally:
             con.close()
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+
+
+def remove_stale_copies(folder: Path) -> list[Path]:
+    """Remove the working copies (``*.sqlite.*.tmp``) and their journals that killed runs left in ``folder``."""
+    return remove_stale(folder, "*.sqlite.*.tmp") + remove_stale(folder, "*.sqlite.*.tmp-journal")
+
+
+def write_error(what: str, e: BaseException) -> GazetteerError:
+    """The error to raise when writing an index failed: ``what`` (\"cannot write the place index to
+    DIR\") and why, saying plainly when the disk is full or permission is denied."""
+    if isinstance(e, GazetteerError):
+        return e
+    if isinstance(e, PermissionError):
+        return IndexPermissionError(f"{what}: permission denied ({e.strerror or e})")
+    full = (isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT)) or (
+        isinstance(e, sqlite3.Error) and getattr(e, "sqlite_errorcode", 0) & 0xFF == SQLITE_FULL
+    )
+    if full or "disk is full" in str(e):
+        return DiskFullError(f"{what}: the disk is full ({e.strerror if isinstance(e, OSError) and e.strerror else e})")
+    return IndexWriteError(f"{what}: {e.strerror if isinstance(e, OSError) and e.strerror else e}")
 
 
 def build_index(path: Path, records: Iterable[tuple[tuple, list[str]]] | None = None) -> Path:
-    """Write a fresh index to ``path`` atomically and return it."""
+    """Write a fresh index to ``path`` atomically and return it (removing working copies that killed
+    builds left beside it). Raises :class:`IndexWriteError` (:class:`DiskFullError`,
+    :class:`IndexPermissionError`) when it cannot be written; the previous index, if any, is kept."""
+    path = Path(path)
+    remove_stale_copies(path.parent)
+    try:
+        return _build(path, records)
+    except (OSError, sqlite3.Error) as e:
+        raise write_error(f"cannot write the place index to {path.parent}", e) from None
+
+
+def _build(path: Path, records: Iterable[tuple[tuple, list[str]]] | None) -> Path:
     with replacing_database(path) as con:
         con.executescript("PRAGMA journal_mode=OFF;" + SCHEMA)
         places: list[tuple] = []

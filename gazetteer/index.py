@@ -12,9 +12,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
-from mapper.errors import GazetteerError
-
 from .build import build_index, data_version
+from .errors import GazetteerError
 from .imports import IMPORTS_FILE, ensure_current_keys
 from .normalize import compact, normalize, skeleton
 from .overrides import Overrides
@@ -345,10 +344,7 @@ def ensure_index() -> Path:
     """Path of the bundled index, building it if it is missing or out of date."""
     path = index_path()
     if not path.exists():
-        try:
-            build_index(path)
-        except OSError as e:
-            raise GazetteerError(f"cannot write the place index to {path.parent}: {e.strerror or e}") from None
+        build_index(path)
     return path
 
 
