@@ -237,7 +237,7 @@ def test_override_file_errors_at_the_cli(tmp_path):
 def test_geopandas_geocode_with_the_offline_provider():
     import geopandas
 
-    from gazetteer.geopy import OfflineGazetteer
+    from gazetteer.geocoder import OfflineGazetteer
 
     df = geopandas.tools.geocode(["Lashkargah", "Hudaydah", "Qwxzyville Nowhere"], provider=OfflineGazetteer)
     assert df.crs.to_epsg() == 4326
@@ -250,7 +250,7 @@ def test_geopandas_geocode_with_the_offline_provider():
 def test_geopy_interface_country_codes_reverse_and_rate_limiter():
     from geopy.extra.rate_limiter import RateLimiter
 
-    from gazetteer.geopy import OfflineGazetteer
+    from gazetteer.geocoder import OfflineGazetteer
 
     g = OfflineGazetteer()
     assert g.geocode("Kandahar", country_codes="IN").raw["country_code"] == "IN"
@@ -267,7 +267,7 @@ def test_online_fallback_is_off_by_default_and_cached_when_on(tmp_path):
     from geopy.location import Location
     from geopy.point import Point
 
-    from gazetteer.geopy import OfflineGazetteer
+    from gazetteer.geocoder import OfflineGazetteer
 
     class FakeOnline(Geocoder):
         calls: list[str] = []

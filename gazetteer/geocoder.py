@@ -3,7 +3,7 @@
 So everything built on geopy works unchanged, offline and fast::
 
     import geopandas
-    from gazetteer.geopy import OfflineGazetteer
+    from gazetteer.geocoder import OfflineGazetteer
     geopandas.tools.geocode(["Lashkargah", "Hudaydah"], provider=OfflineGazetteer)
 
     OfflineGazetteer().geocode("Kandahar", country_codes="IN").point
