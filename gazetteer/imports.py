@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import normalize as _normalize_module
-from .build import INDEXES, SCHEMA, name_keys, read_tsv, replacing_database, write_error
-from .errors import CorruptIndexError, DumpFormatError, GazetteerError
+from .build import INDEXES, SCHEMA, name_keys, read_tsv
+from .errors import DumpFormatError, GazetteerError
 from .records import ADMIN1, ADMIN2, COUNTRY, PLACE
+from .store import IMPORTS_HINT, open_error, replacing_database, write_error
 
 IMPORTS_FILE = "imports.sqlite"
 RAW_SCHEMA = "CREATE TABLE IF NOT EXISTS raw_names (place INTEGER NOT NULL, name TEXT NOT NULL, is_main INTEGER);"
@@ -272,12 +273,21 @@ def ensure_current_keys(path: Path) -> Path:
     """Rebuild the lookup keys of an imports layer made with an older name folding (rare, one-off)."""
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        row = con.execute("SELECT v FROM meta WHERE k='key_version'").fetchone()
-        con.close()
+        try:
+            row = con.execute("SELECT v FROM meta WHERE k='key_version'").fetchone()
+        finally:
+            con.close()
     except sqlite3.Error as e:
-        raise CorruptIndexError(f"{path}: not an imports layer ({e}); delete it and import again") from None
+        raise open_error(path, e, IMPORTS_HINT) from None
     if row and row[0] == key_version():
         return path
+    try:
+        return _rebuild_keys(path)
+    except (OSError, sqlite3.Error) as e:
+        raise write_error(f"cannot write the imports layer {path}", e) from None
+
+
+def _rebuild_keys(path: Path) -> Path:
     with replacing_database(path, copy_existing=True) as con:
         _prepare(con, fresh=False)
         con.execute("DELETE FROM names")
