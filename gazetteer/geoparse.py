@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .index import Gazetteer
 from .normalize import normalize
 from .records import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
+from .sentences import SentenceIndex
 from .words import (
     CONNECTORS,
     DEMONYMS,
@@ -310,14 +311,14 @@ class Geoparser:
             focus[cands[0].place.country_code] += vote  # type: ignore[assignment]
         total = sum(focus.values()) or 1
 
-        sentences = _sentence_bounds(text)
+        which = SentenceIndex(text)
         admin1_in_sentence: dict[int, list[tuple[int, tuple[str, str]]]] = {}
         admin1_at: list[tuple[int, tuple[str, str]]] = []  # start offsets of admin-1 mentions
         for s, _e, _n, cands, qualifier, _d in prepared:
             for c in cands:
                 if c.place.kind == ADMIN1 and (qualifier == ADMIN1 or c is cands[0]):
                     key = (c.place.country_code, c.place.admin1_code)
-                    admin1_in_sentence.setdefault(_which(sentences, s), []).append((s, key))
+                    admin1_in_sentence.setdefault(which(s), []).append((s, key))
                     admin1_at.append((s, key))
 
         top_share = max(focus.values()) / total if focus else 0.0
@@ -329,7 +330,7 @@ class Geoparser:
         out = []
         contradicted: set[tuple[str, str]] = set()  # (name, place_id) ruled out by "X in Y province"
         for s, e, name, cands, qualifier, demonym in prepared:
-            near = {k for pos, k in admin1_in_sentence.get(_which(sentences, s), []) if pos != s}
+            near = {k for pos, k in admin1_in_sentence.get(which(s), []) if pos != s}
             lo = bisect.bisect_right(admin1_starts, e)
             hi = bisect.bisect_right(admin1_starts, e + 40, lo)
             container = {
@@ -435,24 +436,6 @@ def _towns_outside_their_namesake_unit(cands: list[Candidate], qualifier: str) -
         else c
         for c in cands
     ]
-
-
-_SENT_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n\s*\n")
-
-
-def _sentence_bounds(text: str) -> list[int]:
-    return [0] + [m.end() for m in _SENT_END.finditer(text)]
-
-
-def _which(bounds: list[int], pos: int) -> int:
-    lo, hi = 0, len(bounds) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if bounds[mid] <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def geoparse(text: str, gazetteer: Gazetteer | None = None, country_hint: str | None = None) -> list[Mention]:
