@@ -36,3 +36,9 @@ class LimitError(InputError):
     """An input is over a configured size or time limit."""
 
     exit_code = 5
+
+
+class EngineError(MapperError):
+    """The dask engine failed while running (its workers died, for example out of memory)."""
+
+    exit_code = 6

@@ -66,6 +66,90 @@ def test_places_over_a_folder_one_line_per_report(tmp_path):
     assert lines[2]["places"] == []
 
 
+def test_places_reads_html_as_map_does(tmp_path):
+    """Regression: `places x.html` geoparsed the raw HTML (a name inside <script> was found)."""
+    f = tmp_path / "r.html"
+    f.write_text(
+        "<html><head><script>var city = 'Kabul';</script><style>.Herat{}</style></head>"
+        "<body><p>Clashes near Lashkar Gah.</p></body></html>",
+        encoding="utf-8",
+    )
+    r = run("places", f)
+    assert r.exit_code == 0, r.output
+    places = json.loads(r.output)["places"]
+    assert [p["name"] for p in places] == ["Lashkar Gah"]
+
+
+def test_places_keeps_the_report_limits(tmp_path, monkeypatch):
+    """Regression: `places` skipped the binary check and the size limit that map/extract apply."""
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"Kabul\x00\x01\x02" * 10)
+    r = run("places", binary)
+    assert r.exit_code == 2 and "binary file" in r.output
+    from mapper import reports
+
+    monkeypatch.setattr(reports, "MAX_REPORT_BYTES", 10)
+    big = tmp_path / "big.txt"
+    big.write_text("Clashes near Lashkar Gah and talks in Doha.")
+    r = run("places", big)
+    assert r.exit_code == 5 and "report limit" in r.output
+
+
+def test_places_jsonl_splits_on_newline_only(tmp_path):
+    """Regression: a raw U+0085 (or U+2028) inside a JSON string broke the line (str.splitlines)."""
+    f = tmp_path / "in.jsonl"
+    docs = [{"id": 1, "text": "Shelling hit Aleppo.\u0085Then Homs."}, {"id": 2, "text": "Talks in\u2028Doha."}]
+    f.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs) + "\n", encoding="utf-8")
+    assert "\u0085" in f.read_text(encoding="utf-8")
+    r = run("places", "--jsonl", f)
+    assert r.exit_code == 0, r.output
+    lines = [json.loads(x) for x in r.output.strip().split("\n")]
+    assert [x["id"] for x in lines] == [1, 2]
+    assert [p["name"] for p in lines[0]["places"]] == ["Aleppo", "Homs"]
+
+
+@pytest.mark.parametrize("bad", ["not json", "[1, 2]", '{"id": 3}', '{"text": 5}'])
+def test_places_jsonl_bad_line_names_its_number(tmp_path, bad):
+    f = tmp_path / "in.jsonl"
+    f.write_text('{"id": 1, "text": "Shelling hit Aleppo."}\n\n' + bad + "\n", encoding="utf-8")
+    r = run("places", "--jsonl", f)
+    assert r.exit_code == 2 and r.output.strip() == (
+        f"mapper: error: {f}, line 3: need a JSON object with a string 'text'"
+    )
+
+
+def test_one_walker_skips_hidden_files_everywhere(tmp_path):
+    """map, extract, places and the Python API see the same files of a folder: hidden files and folders
+    (an editor's backup, .git, our own temporaries) are skipped by all of them."""
+    from mapper.inputs import find_inputs
+    from mapper.reports import report_paths
+
+    (tmp_path / "a.txt").write_text("date 2024-03-01\nShelling hit Aleppo.", encoding="utf-8")
+    (tmp_path / ".b.txt").write_text("date 2024-03-01\nShelling hit Homs.", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "c.txt").write_text("date 2024-03-01\nShelling hit Idlib.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "d.md").write_text("date 2024-03-01\nShelling hit Hama.", encoding="utf-8")
+    expected = [tmp_path / "a.txt", tmp_path / "sub" / "d.md"]
+    assert find_inputs([tmp_path]).reports == expected
+    assert report_paths([tmp_path]) == expected
+    r = run("places", tmp_path)
+    assert [Path(json.loads(x)["id"]) for x in r.output.splitlines()] == expected
+
+
+def test_jobs_are_library_calls(tmp_path):
+    """What `mapper map` and `mapper export` do is one call each (the CLI prints their summary)."""
+    import mapper
+
+    notes: list[str] = []
+    res = mapper.map_job([EXAMPLES], tmp_path / "out", title="T", on_note=notes.append)
+    assert [p.name for p in res.outputs] == ["map.html", "events.geojson", "review.csv"]
+    assert all(p.exists() for p in res.outputs) and res.events >= 8 and res.review is not None
+    res = mapper.export_job([EXAMPLES], tmp_path / "x" / "ev.gpkg", options=mapper.ReadOptions(dedup=False))
+    assert (tmp_path / "x" / "ev.gpkg").exists() and (tmp_path / "x" / "review.csv").exists()
+    assert res.summary().startswith(f"{res.events} events -> {tmp_path / 'x' / 'ev.gpkg'}")
+
+
 @pytest.mark.parametrize(
     "cmd", [[], ["map"], ["extract"], ["geocode"], ["places"], ["gazetteer"], ["gazetteer", "import"]]
 )
