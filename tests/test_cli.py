@@ -222,3 +222,87 @@ def test_time_budget_gives_a_clear_error(tmp_path):
     big.write_text("date 2021-01-01\n" + "Air strikes hit Aleppo on Monday, killing 3 people. " * 40000)
     r = run("extract", big, "-o", tmp_path / "o.geojson", "--time-budget", "0.01")
     assert r.exit_code == 5 and "budget" in r.output and not (tmp_path / "o.geojson").exists()
+
+
+def test_option_errors_are_one_line(tmp_path):
+    """Regression: option errors printed three lines of usage instead of the documented one line."""
+    folder = tmp_path / "out.geojson"
+    folder.mkdir()
+    r = run("export", EXAMPLES, "-o", folder)  # the output is a folder
+    assert r.exit_code == 4 and r.output.strip().splitlines() == [
+        f"mapper: error: {folder}: is a folder; choose a file name"
+    ]
+    r = run("export", EXAMPLES, "-o", tmp_path)
+    assert r.exit_code == 4 and len(r.output.strip().splitlines()) == 1 and "unknown output format" in r.output
+    r = run("map", EXAMPLES, "--engine", "bogus")
+    lines = r.output.strip().splitlines()
+    assert r.exit_code == 2 and len(lines) == 1 and lines[0].startswith("mapper: error: Invalid value for '--engine'")
+    r = run("map")
+    assert r.exit_code == 2 and r.output.strip().splitlines() == ["mapper: error: Missing argument 'INPUTS...'."]
+
+
+def test_auto_engine_sends_only_csv_and_reports_to_dask(tmp_path, monkeypatch):
+    """Regression: a JSON/XLSX table over 200 MB went to dask, which refuses it; it stays on pandas (up to
+    the 2 GB table limit)."""
+    from mapper import scale
+    from mapper.inputs import find_inputs
+
+    monkeypatch.setattr(scale, "AUTO_DASK_BYTES", 10)
+    for name in ("t.json", "t.xlsx", "t.geojson", "t.csv", "r.txt"):
+        (tmp_path / name).write_text("x" * 100)
+    for name in ("t.json", "t.xlsx", "t.geojson"):
+        assert scale.choose_engine("auto", find_inputs([tmp_path / name])) == "pandas", name
+        assert scale.choose_engine("auto", find_inputs([tmp_path / name, tmp_path / "t.csv"])) == "pandas"
+    assert scale.choose_engine("auto", find_inputs([tmp_path / "t.csv"])) == "dask"
+    assert scale.choose_engine("auto", find_inputs([tmp_path / "r.txt"])) == "dask"
+
+
+def test_killed_workers_are_one_line_with_their_exit_code(tmp_path, monkeypatch):
+    """Regression: dask's KilledWorker was printed on two lines as an internal error."""
+    from contextlib import contextmanager
+
+    from distributed.scheduler import KilledWorker
+
+    from mapper import pipeline, scale
+
+    @contextmanager
+    def client(*a, **k):
+        with scale._worker_errors():  # the real translation, without starting a cluster
+            yield None
+
+    def dying(*a, **k):
+        raise KilledWorker("('read-csv-abc', 3)", None, 3)
+
+    monkeypatch.setattr(pipeline, "dask_client", client)
+    monkeypatch.setattr(pipeline, "events_dask", dying)
+    r = run("export", "--engine", "dask", EXAMPLES, "-o", tmp_path / "e.parquet")
+    lines = r.output.strip().splitlines()
+    assert r.exit_code == 6 and len(lines) == 1
+    assert lines[0].startswith("mapper: error: dask workers died while running a task")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_unreadable_subfolder_is_an_error_or_a_named_warning(tmp_path, monkeypatch):
+    """Regression: an unreadable subfolder was skipped silently (exit 0, fewer events)."""
+    src = tmp_path / "in"
+    (src / "locked").mkdir(parents=True)
+    for name in ("a.txt", "locked/b.txt"):
+        (src / name).write_text("date 2024-03-01\nShelling hit Aleppo.", encoding="utf-8")
+    locked = src / "locked"
+    real = os.scandir
+
+    def scandir(path="."):  # as a permission-less folder behaves for a user who is not root
+        if isinstance(path, str | os.PathLike) and Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    r = run("map", src, "--out-dir", tmp_path / "out")
+    assert r.exit_code == 2 and r.output.strip().splitlines() == [
+        f"mapper: error: {locked}: cannot read this folder "
+        "(fix its permissions, or pass --skip-unreadable to go on without it)"
+    ]
+    assert not (tmp_path / "out").exists()
+    r = run("map", src, "--out-dir", tmp_path / "out", "--skip-unreadable")
+    assert r.exit_code == 0, r.output
+    assert f"note: {locked}: cannot read this folder; skipped" in r.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import random
 from pathlib import Path
 
@@ -209,9 +210,19 @@ def test_cli_on_an_existing_scheduler(table, client, tmp_path):
     """--scheduler ADDRESS runs the job on that cluster (here the fixture's) with the same result."""
     out = tmp_path / "events.parquet"
     args = ["export", "--scheduler", client.scheduler.address, str(table), "-o", str(out), "--no-progress"]
-    r = CliRunner().invoke(main, args)
-    assert r.exit_code == 0, r.output
+    old = os.umask(0o022)
+    try:
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 0, r.output
+        assert geoparquet.count_rows(out) == 1500
+        assert out.stat().st_mode & 0o777 == 0o755  # the umask's mode, not mkdtemp's 0700
+        # regression: the dask engine refused to overwrite its own previous output (a folder)
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 0, r.output
+    finally:
+        os.umask(old)
     assert geoparquet.count_rows(out) == 1500
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet", "review.csv"]
 
 
 def test_unreachable_scheduler_is_a_clear_error(table, tmp_path, monkeypatch):
