@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import html
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,10 +93,27 @@ def to_file(
         except OSError as e:
             raise cannot_write(path, e) from None
         except Exception as e:  # GDAL and Arrow report through many exception types
-            if "No space left on device" in str(e) or "ENOSPC" in str(e):
+            if "No space left on device" in str(e) or _disk_full(tmp.parent, after_error=True):
                 raise cannot_write(path, OSError(errno.ENOSPC, "No space left on device")) from None
             raise ExportError(f"{path}: {e}") from None
+        if _disk_full(tmp.parent):  # GDAL's KML writer truncates silently when the disk fills up
+            raise cannot_write(path, OSError(errno.ENOSPC, "No space left on device"))
     return path
+
+
+LOW_SPACE = 1 << 20  # after a failed GDAL write, less free space than this means the disk filled up
+
+
+def _disk_full(folder: Path, after_error: bool = False) -> bool:
+    """True when the file system of ``folder`` has no free block (GDAL reports a full disk as a failed
+    feature, a failed rollback, or not at all): after an error, when less than :data:`LOW_SPACE` is free."""
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    if after_error:
+        return st.f_bavail * st.f_frsize < LOW_SPACE
+    return st.f_bfree == 0
 
 
 def unstorable_note(changed: int) -> str:

@@ -274,3 +274,47 @@ def test_disk_full_says_the_disk_is_full(tmp_path, monkeypatch, fmt):
             mapper.to_file(events, target)
         assert str(e.value) == f"{target}: cannot write: the disk is full (no space left on device)"
         assert target.read_text() == "previous" and [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 200 KB tmpfs (needs the right to mount, as root in CI's container; skipped elsewhere)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml", "csv", "parquet"])
+def test_a_really_full_disk_says_so(small_disk, fmt):
+    """Regression: on a full disk GDAL said "Cannot write feature" (GeoJSON), "cannot rollback" (GPKG) or
+    nothing at all, leaving a truncated KML with exit 0. Each is now "the disk is full", the previous file
+    stays and no temporary is left."""
+    import secrets
+
+    import numpy as np
+    import shapely
+
+    n = 3000
+    df = pd.DataFrame(
+        {
+            k: pd.Series([secrets.token_hex(20) for _ in range(n)], dtype="string")  # does not compress
+            if t == "string"
+            else pd.Series(np.arange(n) % 3 + 1, dtype=t)
+            for k, t in FIELDS.items()
+        }
+    )
+    df["event_date"], df["category"] = "2020-01-01", "clash"
+    events = geopandas.GeoDataFrame(df, geometry=shapely.points(np.full((n, 2), 1.5)), crs=4326)
+    target = small_disk / f"e.{fmt}"
+    target.write_text("previous")
+    with pytest.raises(ExportError) as e:
+        mapper.to_file(events, target)
+    assert str(e.value) == f"{target}: cannot write: the disk is full (no space left on device)"
+    assert target.read_text() == "previous" and [p.name for p in small_disk.iterdir()] == [target.name]
