@@ -201,11 +201,12 @@ def read_reports(
 ):
     """Report files or folders -> their events as a GeoDataFrame (``engine="dask"``: a lazy
     dask-geopandas one, see :func:`events_from_files`)."""
-    files = find_inputs(inputs)
-    files.tables = []
-    options = ReadOptions(date, household_table, time_budget, overrides, engine=engine)
-    if _engine(files, options) == "dask":
-        return _events(files, options, None, dask=True)
+    if engine != "pandas":
+        files = find_inputs(inputs)
+        files.tables = []
+        options = ReadOptions(date, household_table, time_budget, overrides, engine=engine)
+        if _engine(files, options) == "dask":
+            return _events(files, options, None, dask=True)
     return extract_events(load_reports(inputs, date=date), geoparser_for(overrides), household_table, time_budget)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import TypedDict
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -125,6 +126,33 @@ def storable(text: str) -> str:
     return _UNSTORABLE.sub(REPLACEMENT, text)
 
 
+_BAD_BYTE = np.zeros(256, dtype=bool)
+_BAD_BYTE[[*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]] = True
+
+
+def _may_hold_unstorable(col: pd.Series) -> bool:
+    """A scan of the column's UTF-8 bytes (memory speed, ~20x faster than the regex): False when no value
+    can hold a control character or U+FFFE/U+FFFF, which is nearly always."""
+    try:
+        chunks = pa.chunked_array(pa.array(col)).chunks
+    except (pa.ArrowException, TypeError, ValueError):
+        return True
+    for chunk in chunks:
+        buffers = chunk.buffers()
+        if len(buffers) < 3 or buffers[2] is None:
+            continue
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+        if not data.size:
+            continue
+        if data.min() < 0x20 and _BAD_BYTE[data[data < 0x20]].any():
+            return True
+        if data.max() >= 0xEF:  # U+FFFE/U+FFFF are EF BF BE / EF BF BF
+            ef = np.flatnonzero(data[:-2] == 0xEF)
+            if len(ef) and ((data[ef + 1] == 0xBF) & ((data[ef + 2] == 0xBE) | (data[ef + 2] == 0xBF))).any():
+                return True
+    return False
+
+
 def storable_text(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """(a copy of ``df`` whose text cells hold only storable characters, how many cells changed); ``df``
     itself when nothing changes."""
@@ -135,6 +163,8 @@ def storable_text(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         if c == "geometry" or not (col.dtype == "string" or col.dtype == object):
             continue
         if col.dtype == "string":  # vectorised (Arrow strings cannot hold surrogates anyway)
+            if not _may_hold_unstorable(col):
+                continue
             bad = col.str.contains(_UNSTORABLE_ARROW, regex=True)
         else:
             bad = col.map(lambda v: isinstance(v, str) and _UNSTORABLE.search(v) is not None, na_action="ignore")

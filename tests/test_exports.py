@@ -318,3 +318,22 @@ def test_a_really_full_disk_says_so(small_disk, fmt):
         mapper.to_file(events, target)
     assert str(e.value) == f"{target}: cannot write: the disk is full (no space left on device)"
     assert target.read_text() == "previous" and [p.name for p in small_disk.iterdir()] == [target.name]
+
+
+@pytest.mark.parametrize("dtype", ["string", object])
+def test_storable_text_rule(dtype):
+    """The rule every output shares: NUL, C0 controls other than tab/newline/CR, U+FFFE/U+FFFF and lone
+    surrogates become U+FFFD; everything else (tabs, newlines, any other Unicode) is kept as it is."""
+    from mapper.schema import storable_text
+
+    keep = ["tab\tnl\ncr\r", "é ā 中 \uffef \U0001f600", "", None]
+    change = ["a\x00b", "\x07", "x\ufffe", "\uffff"] + (["\ud800 lone"] if dtype is object else [])
+    df = pd.DataFrame({"t": pd.Series(keep + change, dtype=dtype), "n": range(len(keep) + len(change))})
+    out, changed = storable_text(df)
+    assert changed == len(change)
+    assert list(out["t"][: len(keep) - 1]) == keep[:-1] and pd.isna(out["t"][len(keep) - 1])
+    assert list(out["t"][len(keep) :]) == ["a\ufffdb", "\ufffd", "x\ufffd", "\ufffd"] + (
+        ["\ufffd lone"] if dtype is object else []
+    )
+    clean = df.iloc[: len(keep)]
+    assert storable_text(clean)[0] is clean  # nothing to change: no copy
