@@ -255,7 +255,9 @@ def sampled_title(title: str, drawn: int, total: int) -> str:
     return f"{title} ({drawn:,} of {total:,} events drawn; provinces and hexagons count all)"
 
 
-def make_map(events, title: str = "Incident map", layers: list[str] | None = None, **kwargs) -> folium.Map:
+def make_map(
+    events, title: str = "Incident map", cluster: bool = True, layers: list[str] | None = None, **kwargs
+) -> folium.Map:
     """:func:`mapper.maps.make_map` for a pandas frame; a lazy dask frame is filtered to ``layers``, sampled
     and aggregated first (every event counted per province and hexagon, a sample drawn as points)."""
     if is_dask(events):
@@ -266,7 +268,7 @@ def make_map(events, title: str = "Incident map", layers: list[str] | None = Non
         kwargs.setdefault("hexes", hexes)
         title = sampled_title(title, len(points), total)
         events = points
-    return maps.make_map(events, title=title, layers=layers, **kwargs)
+    return maps.make_map(events, title=title, cluster=cluster, layers=layers, **kwargs)
 
 
 # -- jobs ----------------------------------------------------------------------------------------------
