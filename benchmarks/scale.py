@@ -34,19 +34,20 @@ MEMORY_CAP = 16e9  # a run above this is stopped and reported as failed (the mac
 
 WORKER = """
 import sys, time, json
-from mapper import scale
+from mapper import geo, geoparquet, scale
+from mapper.frame import is_dask
 from mapper.pipeline import events_from_files
 from mapper.export import to_file
 engine, src, out = sys.argv[1], sys.argv[2], sys.argv[3]
 t = time.perf_counter()
 if engine == "pandas":
-    ev = scale.join_admin1(events_from_files([src], dedup=False))
+    ev = geo.join_admin1(events_from_files([src], dedup=False))
     to_file(ev, out)
     n = len(ev)
 elif engine == "dask":
     with scale.dask_client():
-        ev = scale.join_admin1(events_from_files([src], engine="dask"))
-        scale.write_parquet(ev, out)
+        ev = geo.join_admin1(events_from_files([src], engine="dask"))
+        geoparquet.write_parquet(ev, out)
         import pyarrow.dataset as ds
         n = ds.dataset(out).count_rows()
 else:  # reports: extract only

@@ -1,18 +1,22 @@
-"""The ``mapper`` command: a thin shell over the library (parse options, call, print)."""
+"""The ``mapper`` command: a thin shell over the library — parse options, make one call into
+:mod:`mapper.pipeline` (or the gazetteer), print. No job logic lives here.
+
+The library is imported inside each command: ``mapper --help`` and ``mapper geocode`` must not pay for
+geopandas, folium and dask at start-up (~1.5 s).
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 import traceback
-from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
-from .errors import USER_ERRORS, InputError
+from .errors import USER_ERRORS
 
 INTERNAL_ERROR = 70
+USAGE_ERROR = 2
 
 
 class _Group(click.Group):
@@ -27,6 +31,9 @@ class _Group(click.Group):
                 traceback.print_exc()
             click.echo(f"mapper: error: {e}", err=True)
             ctx.exit(e.exit_code)
+        except click.UsageError as e:  # a bad option: the documented one line, not the usage text
+            click.echo(f"mapper: error: {e.format_message()}", err=True)
+            ctx.exit(USAGE_ERROR)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
@@ -46,17 +53,6 @@ class _Group(click.Group):
 def main(ctx: click.Context, verbose: bool) -> None:
     """incident-mapper: conflict reports and event tables to maps and GIS files, offline."""
     ctx.obj = {"verbose": verbose}
-
-
-def _household(size: float | None, table: str | None) -> dict[str, float] | None:
-    from .households import HOUSEHOLD_SIZE, read_household_table
-
-    t = read_household_table(table) if table else None
-    if size is not None:
-        if size <= 0:
-            raise InputError("--household-size must be a positive number")
-        t = {"*": size} | {k: size for k in (t or HOUSEHOLD_SIZE)}
-    return t
 
 
 _overrides_option = click.option(
@@ -104,6 +100,11 @@ _input_options = [
         "--workers", type=int, default=None, help="dask: worker processes of the local cluster (default: cores)."
     ),
     click.option("--progress/--no-progress", default=None, help="dask: a progress bar (default: when on a terminal)."),
+    click.option(
+        "--skip-unreadable",
+        is_flag=True,
+        help="Go on without files or subfolders of an input folder that cannot be read (a warning names each).",
+    ),
 ]
 
 
@@ -113,56 +114,26 @@ def _with_inputs(f):
     return f
 
 
-def _read_events(inputs, opts: dict, out_dir: Path | None = None):
-    """Events of all inputs; OUT_DIR/overrides.csv is used when present and --overrides is not given."""
-    from .pipeline import TableColumns, events_from_files
+def _read_options(opts: dict):
+    from .pipeline import ReadOptions, TableColumns, household_table_for
 
-    overrides = opts["overrides"]
-    if overrides is None and out_dir is not None and (out_dir / "overrides.csv").exists():
-        overrides = out_dir / "overrides.csv"
-        click.echo(f"using overrides from {overrides}", err=True)
-    return events_from_files(
-        list(inputs),
+    return ReadOptions(
         date=opts["date"],
-        household_table=_household(opts["household_size"], opts["household_table"]),
+        household_table=household_table_for(opts["household_size"], opts["household_table"]),
         time_budget=opts["time_budget"] or None,
-        overrides=overrides,
+        overrides=opts["overrides"],
         columns=TableColumns(opts["place_col"], opts["country_col"], opts["date_col"], opts["category_col"]),
         dedup=not opts["no_dedup"],
-        on_note=lambda line: click.echo(f"note: {line}", err=True),
-        engine=opts.get("engine_chosen", "pandas"),
+        engine=opts["engine"],
+        scheduler=opts["scheduler"],
+        workers=opts["workers"],
+        progress=bool(opts["progress"]) if opts["progress"] is not None else sys.stderr.isatty(),
+        skip_unreadable=opts["skip_unreadable"],
     )
 
 
-@contextmanager
-def _engine(inputs, opts: dict):
-    """Chooses the engine for these inputs; for dask, runs the body with a dask client (local cluster or
-    --scheduler) and yields True."""
-    from .scale import choose_engine
-
-    if opts["scheduler"] and opts["engine"] == "pandas":
-        raise InputError("--scheduler needs --engine dask")
-    engine = "dask" if opts["scheduler"] and opts["engine"] == "auto" else choose_engine(opts["engine"], inputs)
-    opts["engine_chosen"] = engine
-    if engine != "dask":
-        yield False
-        return
-    from .scale import dask_client
-
-    with dask_client(opts["scheduler"], opts["workers"]):
-        yield True
-
-
-def _show_progress(opts: dict) -> bool:
-    """A progress bar for dask runs when asked, or when stderr is a terminal."""
-    return bool(opts["progress"]) if opts["progress"] is not None else sys.stderr.isatty()
-
-
-def _write_review(events, folder: Path) -> str:
-    from .review import write_review
-
-    n = write_review(events, folder / "review.csv")
-    return f"{folder / 'review.csv'} ({n} to review)"
+def _note(line: str) -> None:
+    click.echo(f"note: {line}", err=True)
 
 
 @main.command("map")
@@ -182,61 +153,18 @@ def _write_review(events, folder: Path) -> str:
 def map_cmd(inputs, out_dir, title, layers, no_cluster, cdn, **opts):
     """Read reports and event tables (files or folders); write OUT_DIR/map.html, OUT_DIR/events.geojson
     and OUT_DIR/review.csv."""
-    from .atomic import write_text
-    from .export import to_file
-    from .maps import make_map, map_html
-    from .schema import CATEGORIES
+    from .pipeline import map_job
 
     wanted = [s.strip() for s in layers.split(",")] if layers else None
-    if wanted:
-        bad = [w for w in wanted if w not in CATEGORIES]
-        if bad:
-            raise InputError(f"--layers: unknown categories {', '.join(bad)} (choose from {', '.join(CATEGORIES)})")
-    out = Path(out_dir)
-    with _engine(inputs, opts) as on_dask:
-        if on_dask:
-            return _map_on_dask(inputs, out, title, wanted, no_cluster, cdn, opts)
-        events = _read_events(inputs, opts, out)
-    page = map_html(make_map(events, title=title, cluster=not no_cluster, layers=wanted), cdn=cdn)
-    to_file(events, out / "events.geojson")
-    write_text(out / "map.html", page)
-    review = _write_review(events, out)
-    click.echo(f"{len(events)} events -> {out / 'map.html'}, {out / 'events.geojson'}, {review}")
-
-
-def _map_on_dask(inputs, out: Path, title, wanted, no_cluster, cdn, opts) -> None:
-    """Map of a big input: every event counted per province and per hexagon, a sample drawn as points;
-    all events written as partitioned GeoParquet."""
-    from .atomic import write_text
-    from .export import to_file
-    from .maps import make_map, map_html
-    from .scale import count_rows, flagged, join_admin1, map_inputs, read_parquet, sampled_title, write_parquet
-
-    events = _read_events(inputs, opts, out)
-    if wanted:
-        events = events[events["category"].isin(wanted)]
-    # the pipeline runs once, into the GeoParquet; the map's aggregates and sample are read back from it
-    write_parquet(join_admin1(events), out / "events.parquet", progress=_show_progress(opts))
-    points, admin, hexes, total = map_inputs(
-        read_parquet(out / "events.parquet"), total=count_rows(out / "events.parquet")
-    )
-    label = sampled_title(title, len(points), total)
-    page = map_html(
-        make_map(points, title=label, cluster=not no_cluster, layers=wanted, admin_polys=admin, hexes=hexes),
-        cdn=cdn,
-    )
-    write_text(out / "map.html", page)
-    to_file(points, out / "events-sample.geojson")
-    review = _write_review(flagged(out / "events.parquet"), out)
-    click.echo(
-        f"{total} events -> {out / 'map.html'} (aggregates + {len(points):,} points), {out / 'events.parquet'}, "
-        f"{out / 'events-sample.geojson'}, {review}"
-    )
+    result = map_job(list(inputs), out_dir, title, wanted, not no_cluster, cdn, _read_options(opts), _note)
+    click.echo(result.summary())
 
 
 _output_options = [
     click.argument("inputs", nargs=-1, required=True),
-    click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write."),
+    click.option(
+        "-o", "--output", required=True, type=click.Path(), help="File to write (dask engine, .parquet: a folder)."
+    ),
     click.option(
         "--format", "fmt", default=None, help="geojson, gpkg, csv, parquet or kml (default: from the suffix)."
     ),
@@ -250,26 +178,9 @@ def _with_output(f):
 
 
 def _write_events(inputs, output, fmt, opts: dict, review: bool) -> None:
-    from .export import format_for, to_file
+    from .pipeline import export_job
 
-    found = format_for(output, fmt)  # a wrong format fails before the work
-    folder = Path(output).parent
-    with _engine(inputs, opts) as on_dask:
-        events = _read_events(inputs, opts, folder if review else None)
-        if on_dask:
-            from .scale import count_rows, flagged, join_admin1, write_parquet
-
-            joined = join_admin1(events)
-            if found == "parquet":  # partitioned GeoParquet: a folder of files, written by the workers
-                write_parquet(joined, output, progress=_show_progress(opts))
-                click.echo(
-                    f"{count_rows(output)} events -> {output}/ (partitioned GeoParquet, Hilbert-sorted)"
-                    + (f", {_write_review(flagged(output), folder)}" if review else "")
-                )
-                return
-            events = joined.compute()  # other formats are single files, written by this process
-    to_file(events, output, fmt)
-    click.echo(f"{len(events)} events -> {output}" + (f", {_write_review(events, folder)}" if review else ""))
+    click.echo(export_job(list(inputs), output, fmt, review, _read_options(opts), _note).summary())
 
 
 @main.command("extract")
@@ -331,41 +242,9 @@ def places_cmd(reports, jsonl, output, as_json, overrides):
     """Find the place names in a report (or, with several reports, a folder or --jsonl, in many texts)
     with character offsets and their gazetteer records."""
     from .atomic import write_text
-    from .pipeline import geoparser_for
-    from .reports import decode, report_paths
+    from .pipeline import places_text
 
-    gp = geoparser_for(overrides)
-
-    def line(doc_id, text: str) -> str:
-        return json.dumps({"id": doc_id, "places": [m.as_dict() for m in gp.parse(text)]}, ensure_ascii=False)
-
-    def read(path) -> str:
-        try:
-            return decode(Path(path).read_bytes(), str(path))
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror})") from None
-
-    if jsonl:
-        lines = []
-        for n, raw in enumerate(read(jsonl).splitlines(), start=1):
-            if not raw.strip():
-                continue
-            try:
-                doc = json.loads(raw)
-                text, doc_id = doc["text"], doc.get("id")
-                if not isinstance(text, str):
-                    raise TypeError
-            except (ValueError, KeyError, TypeError):
-                raise InputError(f"{jsonl}, line {n}: need a JSON object with a string 'text'") from None
-            lines.append(line(doc_id, text))
-        out = "\n".join(lines) + "\n"
-    elif not reports:
-        raise InputError("give REPORT files or folders, or --jsonl FILE")
-    elif len(reports) == 1 and not Path(reports[0]).is_dir():
-        text = read(reports[0])
-        out = json.dumps({"places": [m.as_dict() for m in gp.parse(text)]}, ensure_ascii=False, indent=2) + "\n"
-    else:  # many reports: one line per report, as in --jsonl mode, with the file as id
-        out = "".join(line(str(p), read(p)) + "\n" for p in report_paths(list(reports)))
+    out = places_text(list(reports), jsonl, overrides)
     if output:
         write_text(output, out)
     else:

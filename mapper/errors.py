@@ -47,6 +47,12 @@ class LimitError(InputError):
     exit_code = 5
 
 
+class EngineError(MapperError):
+    """The dask engine failed while running (its workers died, for example out of memory)."""
+
+    exit_code = 6
+
+
 # what the CLI reports as one line with the class's exit code (anything else is a bug of ours)
 USER_ERRORS: tuple[type[MapperError], type[GazetteerError]] = (MapperError, GazetteerError)
 
@@ -55,6 +61,7 @@ __all__ = [
     "CorruptIndexError",
     "DiskFullError",
     "DumpFormatError",
+    "EngineError",
     "ExportError",
     "GazetteerError",
     "GazetteerInputError",

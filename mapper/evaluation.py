@@ -15,12 +15,16 @@ used once. From the matches:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from .extract import extract
 from .geo import distance_km
+from .reports import read_report
 
 FIGURES = ("fatalities", "displaced_people", "displaced_families")
 MAX_KM = 161.0  # the usual "right place" radius in geoparsing evaluations (100 miles)
@@ -143,12 +147,6 @@ def read_devset(folder, geoparser=None) -> list[tuple[str, list[dict], list[dict
 
     Returns (report name, gold events, predicted events) triples for :func:`score`.
     """
-    import json
-    from pathlib import Path
-
-    from .extract import extract
-    from .reports import read_report
-
     runs = []
     for gold_path in sorted(Path(folder).glob("*.gold.json")):
         stem = gold_path.name[: -len(".gold.json")]

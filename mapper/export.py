@@ -7,21 +7,29 @@
 | CSV | .csv | pandas; lon, lat and WKT columns | text; cells that a spreadsheet would run as a formula are prefixed with ' |
 | GeoParquet | .parquet, .geoparquet | geopandas (GeoParquet metadata) | dates as date32, counts as int64 |
 | KML | .kml | GDAL; one folder per category, named placemarks | text, HTML-escaped (Google Earth renders HTML) |
+
+Text stays text in every format (GDAL's GeoJSON writer would otherwise write a cell such as ``[1, NaN]``
+as raw JSON); characters a format cannot hold (NUL, most C0 controls, U+FFFE/U+FFFF, lone surrogates) are
+replaced with U+FFFD in every format alike (:func:`mapper.schema.storable_text`), with one note.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import errno
 import html
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from .atomic import atomic_path
+from .atomic import atomic_path, cannot_write
 from .errors import ExportError
-from .schema import CATEGORIES, FIELDS
+from .frame import is_dask
+from .geoparquet import write_parquet
+from .schema import CATEGORIES, FIELDS, arrow_dates, storable_text
 
 SUFFIX_FORMAT = {
     ".geojson": "geojson",
@@ -33,7 +41,6 @@ SUFFIX_FORMAT = {
     ".kml": "kml",
 }
 FORMATS = ("geojson", "gpkg", "csv", "parquet", "kml")
-DATE_FIELDS = ("event_date", "report_date")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,14 +48,6 @@ def _schema_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     cols = [c for c in FIELDS if c in gdf.columns]
     out = gdf[cols + ["geometry"]]
     return out.to_crs(4326) if out.crs else out.set_crs(4326)
-
-
-def _with_dates(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = gdf.copy()
-    for c in DATE_FIELDS:
-        if c in out:
-            out[c] = [dt.date.fromisoformat(v) if isinstance(v, str) and v else None for v in out[c]]
-    return out
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
@@ -66,43 +65,76 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     return found
 
 
-def to_file(gdf: gpd.GeoDataFrame, path: str | Path, fmt: str | None = None) -> Path:
+def to_file(
+    gdf: gpd.GeoDataFrame,
+    path: str | Path,
+    fmt: str | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> Path:
     """Write events to a GIS file atomically; the format follows the suffix unless ``fmt`` is given.
 
     A dask-geopandas frame is written as partitioned GeoParquet (a folder, by the workers) for ``.parquet``,
-    and computed into this process for the single-file formats."""
+    and computed into this process for the single-file formats. ``on_note`` gets one line when text had to
+    be changed to be storable."""
     path = Path(path)
     fmt = format_for(path, fmt)
-    from .scale import is_dask
-
     if is_dask(gdf):
         if fmt == "parquet":
-            from .scale import write_parquet
-
             return write_parquet(gdf, path)
         gdf = gdf.compute()
-    out = _schema_frame(gdf)
+    out, changed = storable_text(_schema_frame(gdf))
+    if changed and on_note is not None:
+        on_note(unstorable_note(changed))
     with atomic_path(path) as tmp:
         try:
             WRITERS[fmt](out, tmp)
         except ExportError:
             raise
+        except OSError as e:
+            raise cannot_write(path, e) from None
         except Exception as e:  # GDAL and Arrow report through many exception types
+            if "No space left on device" in str(e) or _disk_full(tmp.parent, after_error=True):
+                raise cannot_write(path, OSError(errno.ENOSPC, "No space left on device")) from None
             raise ExportError(f"{path}: {e}") from None
+        if _disk_full(tmp.parent):  # GDAL's KML writer truncates silently when the disk fills up
+            raise cannot_write(path, OSError(errno.ENOSPC, "No space left on device"))
     return path
 
 
+LOW_SPACE = 1 << 20  # after a failed GDAL write, less free space than this means the disk filled up
+
+
+def _disk_full(folder: Path, after_error: bool = False) -> bool:
+    """True when the file system of ``folder`` has no free block (GDAL reports a full disk as a failed
+    feature, a failed rollback, or not at all): after an error, when less than :data:`LOW_SPACE` is free."""
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    if after_error:
+        return st.f_bavail * st.f_frsize < LOW_SPACE
+    return st.f_bfree == 0
+
+
+def unstorable_note(changed: int) -> str:
+    return (
+        f"{changed} text value(s) held characters some output formats cannot store (NUL, control characters, "
+        "U+FFFF, lone surrogates); they were replaced with U+FFFD in every output"
+    )
+
+
 def _geojson(out: gpd.GeoDataFrame, tmp: Path) -> None:
-    options = {"RFC7946": "YES", "COORDINATE_PRECISION": 7, "WRITE_NAME": "NO"}
+    # AUTODETECT_JSON_STRINGS=NO: a text cell such as "[1, NaN]" stays a string (GDAL would write raw JSON)
+    options = {"RFC7946": "YES", "COORDINATE_PRECISION": 7, "WRITE_NAME": "NO", "AUTODETECT_JSON_STRINGS": "NO"}
     pyogrio.write_dataframe(out, tmp, driver="GeoJSON", layer="events", layer_options=options)
 
 
 def _gpkg(out: gpd.GeoDataFrame, tmp: Path) -> None:
-    pyogrio.write_dataframe(_with_dates(out), tmp, driver="GPKG", layer="events", use_arrow=True)
+    pyogrio.write_dataframe(arrow_dates(out), tmp, driver="GPKG", layer="events", use_arrow=True)
 
 
 def _parquet(out: gpd.GeoDataFrame, tmp: Path) -> None:
-    _with_dates(out).to_parquet(tmp, index=False, compression="zstd")
+    arrow_dates(out).to_parquet(tmp, index=False, compression="zstd")
 
 
 def _csv(out: gpd.GeoDataFrame, tmp: Path) -> None:

@@ -7,12 +7,21 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .schema import FIELDS
+from .schema import FIELDS, Event, storable
 
 
-def to_geodataframe(records: list[dict]) -> gpd.GeoDataFrame:
+def is_dask(obj) -> bool:
+    """True for dask (geo)dataframes and bags (tested by module name: dask need not be imported)."""
+    return type(obj).__module__.split(".")[0] in ("dask", "dask_geopandas", "dask_expr")
+
+
+def to_geodataframe(records: list[Event] | list[dict]) -> gpd.GeoDataFrame:
     """One row per event; points built in one vectorised call; stable order (date, event_id)."""
-    df = pd.DataFrame.from_records(records, columns=[*FIELDS, "lat", "lon"])
+    try:
+        df = pd.DataFrame.from_records(records, columns=[*FIELDS, "lat", "lon"])
+    except UnicodeEncodeError:  # a lone surrogate (from a JSON "\ud800" escape) cannot be stored anywhere
+        clean = [{k: storable(v) if isinstance(v, str) else v for k, v in r.items()} for r in records]
+        df = pd.DataFrame.from_records(clean, columns=[*FIELDS, "lat", "lon"])
     for name, dtype in FIELDS.items():
         df[name] = df[name].astype(dtype)
     lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)

@@ -376,21 +376,10 @@ def make_map(
     a heatmap (off by default); a date filter; switchable basemaps, fullscreen, scale bar and mini-map.
 
     For inputs too big to draw, pass a sample as ``events`` and the whole input's aggregates
-    (:func:`mapper.scale.aggregates`): ``admin_polys`` for the province layers and ``hexes`` for a layer
-    of events per hexagon. A dask-geopandas frame is sampled and aggregated here
-    (:func:`mapper.scale.map_inputs`)."""
+    (:func:`mapper.geo.aggregates`): ``admin_polys`` for the province layers and ``hexes`` for a layer
+    of events per hexagon; :func:`mapper.pipeline.make_map` does that for a dask-geopandas frame."""
     from . import map_layers as ml
-    from .scale import is_dask
 
-    if is_dask(events):
-        from .scale import map_inputs, sampled_title
-
-        if layers:
-            events = events[events["category"].isin(layers)]
-        events, admin, hex_cells, total = map_inputs(events)
-        admin_polys = admin if admin_polys is None else admin_polys
-        hexes = hex_cells if hexes is None else hexes
-        title = sampled_title(title, len(events), total)
     gdf = events.to_crs(4326) if events.crs else events
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     if layers:

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import InputError, LimitError
+from .walk import files_under
 
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
 MAX_REPORT_BYTES = 20 * 1024 * 1024
@@ -220,7 +221,7 @@ def report_paths(inputs: list[str | Path]) -> list[Path]:
     for i in inputs:
         p = Path(i)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES))
+            out.extend(f for f in files_under(p) if f.suffix.lower() in REPORT_SUFFIXES)
         else:
             out.append(p)
     return out

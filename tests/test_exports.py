@@ -181,3 +181,159 @@ def test_export_cli_formats_and_errors(tmp_path):
     assert r.exit_code == 4 and "unknown format 'dxf'" in r.output
     with pytest.raises(ExportError, match="cannot write"):  # a parent that is a file
         mapper.to_file(mapper.read_table(table), table / "x.kml")
+
+
+WEIRD = """event_date,event_type,location,country,latitude,longitude,notes
+2020-10-12,Battles,Lashkar Gah,Afghanistan,31.5938,64.3716,"[1, NaN]"
+2020-10-13,Battles,Kandahar,Afghanistan,31.61,65.71,"{""a"": 1}"
+"""
+
+
+def test_json_looking_text_stays_text_in_every_format(tmp_path):
+    """Regression: GDAL wrote a CSV cell `[1, NaN]` as raw JSON into GeoJSON (bare NaN: invalid JSON)."""
+    table = tmp_path / "t.csv"
+    table.write_text(WEIRD, encoding="utf-8")
+    events = mapper.read_table(table)
+    texts = sorted(events["source_text"])
+    gj = mapper.to_file(events, tmp_path / "e.geojson")
+    fc = json.loads(gj.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(f"bare {c} in GeoJSON"))
+    assert sorted(f["properties"]["source_text"] for f in fc["features"]) == texts
+    for suffix in (".gpkg", ".kml", ".csv", ".parquet"):
+        path = mapper.to_file(events, tmp_path / f"e{suffix}")
+        assert _texts(path) == texts, suffix
+
+
+def _texts(path: Path) -> list[str]:
+    """The source_text values of an output, sorted (KML: HTML-escaped, unescaped here)."""
+    import html
+
+    if path.suffix == ".kml":
+        layers = [name for name, _ in pyogrio.list_layers(path)]
+        texts = []
+        for n in layers:  # the first folder holds it as <description>, the others as ExtendedData (GDAL)
+            df = pyogrio.read_dataframe(path, layer=n)
+            texts += list(df["description"].fillna(df["source_text"]) if "source_text" in df else df["description"])
+        return sorted(html.unescape(v) for v in texts)
+    if path.suffix == ".parquet":
+        return sorted(geopandas.read_parquet(path)["source_text"])
+    if path.suffix == ".csv":
+        return sorted(pd.read_csv(path, dtype=str, keep_default_na=False)["source_text"])
+    return sorted(pyogrio.read_dataframe(path)["source_text"])
+
+
+def _table_events(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text(TABLE, encoding="utf-8")
+    return mapper.read_table(table)
+
+
+def _odd_events(tmp_path):
+    events = _table_events(tmp_path).head(3).copy()
+    events["source_text"] = ["nul\x00inside", "bad\uffffxml", "bell\x07ring"]
+    return events
+
+
+def test_characters_a_format_cannot_hold_are_replaced_alike_everywhere(tmp_path):
+    """Regression: a NUL truncated text in GeoJSON/GPKG/KML and U+FFFF made ill-formed KML. Every format now
+    holds the same text, with U+FFFD for each such character, and one note says so."""
+    import xml.dom.minidom
+
+    events = _odd_events(tmp_path)
+    expected = sorted(["nul\ufffdinside", "bad\ufffdxml", "bell\ufffdring"])
+    for suffix in (".geojson", ".gpkg", ".kml", ".csv", ".parquet"):
+        notes: list[str] = []
+        path = mapper.to_file(events, tmp_path / f"e{suffix}", on_note=notes.append)
+        assert len(notes) == 1 and notes[0].startswith("3 text value(s)")
+        if suffix == ".kml":
+            xml.dom.minidom.parse(str(path))  # well-formed
+        assert _texts(path) == expected, suffix
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml", "csv", "parquet"])
+def test_disk_full_says_the_disk_is_full(tmp_path, monkeypatch, fmt):
+    """Regression: disk-full errors for GPKG, GeoJSON and KML were GDAL internals. Stubbed writers fail as
+    a full disk does: with OSError(ENOSPC), or as GDAL reports it (an error whose text says so)."""
+    import errno
+
+    from mapper import export
+
+    events = _table_events(tmp_path).head(3)
+    (tmp_path / "t.csv").unlink()
+
+    def oserror(out, tmp):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def gdal(out, tmp):
+        raise pyogrio.errors.DataSourceError(f"Failed to write {tmp}: No space left on device")
+
+    target = tmp_path / f"e.{fmt}"
+    target.write_text("previous")
+    for stub in (oserror, gdal):
+        monkeypatch.setitem(export.WRITERS, fmt, stub)
+        with pytest.raises(ExportError) as e:
+            mapper.to_file(events, target)
+        assert str(e.value) == f"{target}: cannot write: the disk is full (no space left on device)"
+        assert target.read_text() == "previous" and [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 200 KB tmpfs (needs the right to mount, as root in CI's container; skipped elsewhere)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml", "csv", "parquet"])
+def test_a_really_full_disk_says_so(small_disk, fmt):
+    """Regression: on a full disk GDAL said "Cannot write feature" (GeoJSON), "cannot rollback" (GPKG) or
+    nothing at all, leaving a truncated KML with exit 0. Each is now "the disk is full", the previous file
+    stays and no temporary is left."""
+    import secrets
+
+    import numpy as np
+    import shapely
+
+    n = 3000
+    df = pd.DataFrame(
+        {
+            k: pd.Series([secrets.token_hex(20) for _ in range(n)], dtype="string")  # does not compress
+            if t == "string"
+            else pd.Series(np.arange(n) % 3 + 1, dtype=t)
+            for k, t in FIELDS.items()
+        }
+    )
+    df["event_date"], df["category"] = "2020-01-01", "clash"
+    events = geopandas.GeoDataFrame(df, geometry=shapely.points(np.full((n, 2), 1.5)), crs=4326)
+    target = small_disk / f"e.{fmt}"
+    target.write_text("previous")
+    with pytest.raises(ExportError) as e:
+        mapper.to_file(events, target)
+    assert str(e.value) == f"{target}: cannot write: the disk is full (no space left on device)"
+    assert target.read_text() == "previous" and [p.name for p in small_disk.iterdir()] == [target.name]
+
+
+@pytest.mark.parametrize("dtype", ["string", object])
+def test_storable_text_rule(dtype):
+    """The rule every output shares: NUL, C0 controls other than tab/newline/CR, U+FFFE/U+FFFF and lone
+    surrogates become U+FFFD; everything else (tabs, newlines, any other Unicode) is kept as it is."""
+    from mapper.schema import storable_text
+
+    keep = ["tab\tnl\ncr\r", "é ā 中 \uffef \U0001f600", "", None]
+    change = ["a\x00b", "\x07", "x\ufffe", "\uffff"] + (["\ud800 lone"] if dtype is object else [])
+    df = pd.DataFrame({"t": pd.Series(keep + change, dtype=dtype), "n": range(len(keep) + len(change))})
+    out, changed = storable_text(df)
+    assert changed == len(change)
+    assert list(out["t"][: len(keep) - 1]) == keep[:-1] and pd.isna(out["t"][len(keep) - 1])
+    assert list(out["t"][len(keep) :]) == ["a\ufffdb", "\ufffd", "x\ufffd", "\ufffd"] + (
+        ["\ufffd lone"] if dtype is object else []
+    )
+    clean = df.iloc[: len(keep)]
+    assert storable_text(clean)[0] is clean  # nothing to change: no copy

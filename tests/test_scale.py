@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import random
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mapper import scale
+from mapper import geo, geoparquet, scale
 from mapper.cli import main
 from mapper.errors import ExportError
+from mapper.frame import is_dask
+from mapper.inputs import find_inputs
 from mapper.pipeline import events_from_files
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -70,10 +73,10 @@ def _same(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> None:
 @pytest.mark.slow
 def test_both_engines_give_identical_events(table, client):
     inputs = [table, EXAMPLES]
-    on_pandas = scale.join_admin1(events_from_files(inputs, dedup=False))
+    on_pandas = geo.join_admin1(events_from_files(inputs, dedup=False))
     lazy = events_from_files(inputs, engine="dask")
-    assert scale.is_dask(lazy) and lazy.npartitions >= 2
-    on_dask = scale.join_admin1(lazy).compute()
+    assert is_dask(lazy) and lazy.npartitions >= 2
+    on_dask = geo.join_admin1(lazy).compute()
     _same(on_pandas, on_dask)
     assert on_dask["admin1_code"].notna().mean() > 0.8
     # provenance survives partitioning: row numbers are the file's, not the block's
@@ -123,11 +126,13 @@ def test_geoparquet_files_are_hilbert_ranges(table, client, tmp_path):
 
     import dask_geopandas
 
-    events = scale.join_admin1(events_from_files([table], dedup=False))
+    events = geo.join_admin1(events_from_files([table], dedup=False))
     events.loc[events.index[::50], "geometry"] = None  # places not found
-    out = scale.write_parquet(dask_geopandas.from_geopandas(events, npartitions=4), tmp_path / "ev", rows_per_file=300)
+    out = geoparquet.write_parquet(
+        dask_geopandas.from_geopandas(events, npartitions=4), tmp_path / "ev", rows_per_file=300
+    )
     parts = sorted(out.glob("part.*.parquet"), key=lambda p: int(p.name.split(".")[1]))
-    assert len(parts) >= 4 and scale.count_rows(out) == len(events)
+    assert len(parts) >= 4 and geoparquet.count_rows(out) == len(events)
     unlocated = gpd.read_parquet(out / "unlocated.parquet")
     assert len(unlocated) == 30 and unlocated.geometry.isna().all()
     dist = []
@@ -138,15 +143,15 @@ def test_geoparquet_files_are_hilbert_ranges(table, client, tmp_path):
         assert np.allclose(bbox, part.total_bounds)
         dist += list(part.geometry.hilbert_distance(total_bounds=(-180, -90, 180, 90), level=16))
     assert dist == sorted(dist) and len(dist) == len(events) - 30
-    back = scale.read_parquet(out).compute()
+    back = geoparquet.read_parquet(out).compute()
     ref = events.assign(**{c: events[c].astype("string") for c in ("event_date", "report_date")})
     _same(ref[list(back.columns)], back)
 
 
 @pytest.mark.slow
 def test_aggregates_count_every_event(table, client):
-    joined = scale.join_admin1(events_from_files([table], engine="dask"))
-    admin, hexes = scale.aggregates(joined)
+    joined = geo.join_admin1(events_from_files([table], engine="dask"))
+    admin, hexes = geo.aggregates(joined)
     events = events_from_files([table], dedup=False)
     fat = int(events["fatalities"].fillna(0).sum())
     assert int(hexes["events"].sum()) == len(events) and int(hexes["fatalities"].sum()) == fat
@@ -156,7 +161,7 @@ def test_aggregates_count_every_event(table, client):
     assert helmand["events"] == len(ref)
     # hexagons contain the points counted in them
     pts = events.geometry[events.geometry.notna()]
-    cells = scale.hex_cells(pts.x.to_numpy(), pts.y.to_numpy())
+    cells = geo.hex_cells(pts.x.to_numpy(), pts.y.to_numpy())
     by_id = dict(zip(hexes["hex"], hexes.geometry, strict=True))
     assert all(by_id[c].buffer(1e-9).contains(p) for c, p in zip(cells, pts, strict=True))
 
@@ -168,10 +173,10 @@ def test_aggregates_count_every_event(table, client):
     size=st.sampled_from([0.1, 0.5, 2.0]),
 )
 def test_hex_cell_polygon_contains_its_point(lon, lat, size):
-    cell = scale.hex_cells(np.array([lon]), np.array([lat]), size)
-    poly = scale.hex_polygons(cell, size)[0]
+    cell = geo.hex_cells(np.array([lon]), np.array([lat]), size)
+    poly = geo.hex_polygons(cell, size)[0]
     assert poly.buffer(1e-7).contains(shapely.Point(lon, lat))
-    assert scale.hex_cells(np.array([np.nan]), np.array([lat]))[0] == -1
+    assert geo.hex_cells(np.array([np.nan]), np.array([lat]))[0] == -1
 
 
 @pytest.mark.slow
@@ -191,18 +196,18 @@ def test_python_api_same_names_on_dask(table, client, tmp_path):
     import mapper
 
     lazy = mapper.read_table(table, engine="dask")
-    assert scale.is_dask(lazy)
+    assert is_dask(lazy)
     _same(mapper.read_table(table), lazy.compute())
     reports = mapper.read_reports(EXAMPLES, engine="dask")
-    assert scale.is_dask(reports)
+    assert is_dask(reports)
     _same(mapper.read_reports(EXAMPLES), reports.compute())
 
     folder = mapper.to_file(lazy, tmp_path / "events.parquet")  # a folder of Hilbert-sorted files
-    assert folder.is_dir() and scale.count_rows(folder) == 1500
+    assert folder.is_dir() and geoparquet.count_rows(folder) == 1500
     single = mapper.to_file(lazy, tmp_path / "events.gpkg")  # single-file formats are computed here
     assert pyogrio.read_info(single, layer="events")["features"] == 1500
 
-    m = mapper.make_map(scale.read_parquet(folder), title="Big")
+    m = mapper.make_map(geoparquet.read_parquet(folder), title="Big")
     html = mapper.map_html(m)
     assert "Events per hexagon" in html and "1,500 of 1,500 events drawn" in html
 
@@ -212,9 +217,19 @@ def test_cli_on_an_existing_scheduler(table, client, tmp_path):
     """--scheduler ADDRESS runs the job on that cluster (here the fixture's) with the same result."""
     out = tmp_path / "events.parquet"
     args = ["export", "--scheduler", client.scheduler.address, str(table), "-o", str(out), "--no-progress"]
-    r = CliRunner().invoke(main, args)
-    assert r.exit_code == 0, r.output
-    assert scale.count_rows(out) == 1500
+    old = os.umask(0o022)
+    try:
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 0, r.output
+        assert geoparquet.count_rows(out) == 1500
+        assert out.stat().st_mode & 0o777 == 0o755  # the umask's mode, not mkdtemp's 0700
+        # regression: the dask engine refused to overwrite its own previous output (a folder)
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 0, r.output
+    finally:
+        os.umask(old)
+    assert geoparquet.count_rows(out) == 1500
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet", "review.csv"]
 
 
 def test_unreachable_scheduler_is_a_clear_error(table, tmp_path, monkeypatch):
@@ -234,23 +249,23 @@ def test_unwritable_output_is_a_clear_error(table, client, tmp_path):
     r = CliRunner().invoke(main, args)
     assert r.exit_code != 0 and "cannot write" in r.output and "Traceback" not in r.output
     out = tmp_path / "events.parquet"
-    scale.write_parquet(scale.read_table_dask(table), out)
+    geoparquet.write_parquet(scale.read_table_dask(table), out)
     before = sorted(p.name for p in out.iterdir())
 
     def broken(*a, **k):
         raise OSError(28, "No space left on device")
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(scale, "_concat_files", broken)
+        mp.setattr(geoparquet, "_concat_files", broken)
         with pytest.raises(ExportError, match="cannot write"):
-            scale.write_parquet(scale.read_table_dask(table), out)
+            geoparquet.write_parquet(scale.read_table_dask(table), out)
     assert sorted(p.name for p in out.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_engine_choice_and_errors(table, tmp_path):
-    assert scale.choose_engine("auto", [table]) == "pandas"  # a small file stays on pandas
-    assert scale.choose_engine("dask", [table]) == "dask"
+    assert scale.choose_engine("auto", find_inputs([table])) == "pandas"  # a small file stays on pandas
+    assert scale.choose_engine("dask", find_inputs([table])) == "dask"
     r = CliRunner().invoke(
         main, ["export", "--engine", "pandas", "--scheduler", "tcp://x:1", str(table), "-o", "x.geojson"]
     )
