@@ -1,5 +1,8 @@
 """User overrides: a CSV of names that must resolve to a given record or point, whatever the index says.
 
+The file may be separated by ``,`` ``;`` or tabs (as Excel saves CSV in many locales), be UTF-8 with or
+without a byte-order mark, end its lines with CRLF, or be an Excel workbook (``.xlsx``, first sheet).
+
 Columns (header required, any order; extra columns are ignored, so a filled-in ``review.csv`` works,
 its rows with neither lat/lon nor place_id being skipped):
 
@@ -9,6 +12,16 @@ its rows with neither lat/lon nor place_id being skipped):
 ``place_id``  an existing gazetteer record ("geonames:1134720") the name should stand for
 ``kind``      optional: populated place (default), admin1, admin2, country, or any feature kind
 ``admin1``    optional: the province name, for the admin hierarchy (else taken from the nearest town)
+``event_id``  optional: the event the row was written for (as in ``review.csv``)
+``scope``     optional: ``mention`` (the default for a row with an ``event_id``), ``name`` or
+              ``name-in-country`` (the default for a row without one)
+
+**Scope.** A row with an ``event_id`` settles that one mention (that event, that name) and nothing else:
+it is not a name-level override and this module leaves it out (:func:`is_mention_row`); the ``mapper``
+package applies it to its event after extraction. A row without an ``event_id``, or whose ``scope`` is
+``name`` or ``name-in-country``, is a name-level override: the name resolves to it wherever it is looked
+up (in its country), as documented below. ``name`` and ``name-in-country`` mean the same here, since
+every override record lies in one country.
 
 A row with lat/lon makes a new record ``override:CC:name`` (or keeps the ``place_id`` it gives); a row
 with only ``place_id`` makes the name an alias of that record. Either way, looking the name up returns
@@ -89,19 +102,9 @@ class Overrides:
 
     @classmethod
     def from_csv(cls, path: str | os.PathLike, gazetteer: Gazetteer) -> Overrides:
-        """Read an overrides CSV; a malformed row raises OverridesError naming the file and line."""
-        path = Path(path)
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            raise OverridesError(f"{path}: no such overrides file") from None
-        except UnicodeDecodeError as e:
-            raise OverridesError(
-                f"{path}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start})"
-            ) from None
-        except OSError as e:
-            raise OverridesError(f"{path}: cannot read ({e.strerror or e})") from None
-        return cls.from_rows(_rows(text, path), gazetteer, source=str(path))
+        """Read an overrides file (CSV/TSV/``;``, or .xlsx); a malformed row raises OverridesError naming the
+        file and line. Mention-scoped rows (see the module's docstring) are left out."""
+        return cls.from_rows(read_rows(path), gazetteer, source=str(path))
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[int, dict[str, str]]], gazetteer: Gazetteer, source: str = "") -> Overrides:
@@ -111,8 +114,114 @@ class Overrides:
             name = (row.get("name") or "").strip()
             if not name:
                 raise OverridesError(f"{where}:{line}: the name is empty")
-            out.add(name, _place_for(row, name, gazetteer, f"{where}:{line}", source))
+            if is_mention_row(row, f"{where}:{line}"):
+                continue
+            out.add(name, place_for_row(row, name, gazetteer, f"{where}:{line}", source))
         return out
+
+
+MENTION = "mention"
+NAME_SCOPES = ("name", "name-in-country")
+SCOPES = (MENTION, *NAME_SCOPES)
+SEPARATORS = (",", ";", "\t")
+
+
+def is_mention_row(row: dict[str, str], where: str = "overrides") -> bool:
+    """True when a row settles one mention (it has an ``event_id`` and its ``scope`` is blank or
+    ``mention``); an unknown scope raises OverridesError."""
+    scope = (row.get("scope") or "").strip().lower().replace("_", "-").replace(" ", "-")
+    if scope and scope not in SCOPES:
+        raise OverridesError(f"{where}: scope {row.get('scope')!r} is not one of {', '.join(SCOPES)}")
+    if scope in NAME_SCOPES:
+        return False
+    if scope == MENTION and not (row.get("event_id") or "").strip():
+        raise OverridesError(f"{where}: scope 'mention' needs the event_id of the event it settles")
+    return bool((row.get("event_id") or "").strip())
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """The text of a CSV-like file: UTF-8 with or without a byte-order mark."""
+    path = Path(path)
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise OverridesError(f"{path}: no such overrides file") from None
+    except IsADirectoryError:
+        raise OverridesError(f"{path}: is a folder, not an overrides file") from None
+    except UnicodeDecodeError as e:
+        raise OverridesError(
+            f"{path}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); save it as CSV UTF-8"
+        ) from None
+    except OSError as e:
+        raise OverridesError(f"{path}: cannot read ({e.strerror or e})") from None
+
+
+def sniff_separator(text: str) -> str:
+    """The separator of a CSV-like text: whichever of ``,`` ``;`` tab its header line holds most of
+    (``,`` on a tie or when it holds none)."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
+
+
+def read_rows(path: str | os.PathLike) -> list[tuple[int, dict[str, str]]]:
+    """(line, row) of every filled row of an overrides (or review) file, keys lower-cased, values stripped;
+    rows of a review list the analyst has not settled (a ``reason`` and neither lat/lon nor place_id) left
+    out. CSV with ``,`` ``;`` or tab, UTF-8 with or without BOM, CRLF or LF; or .xlsx (first sheet)."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return list(_filled(_xlsx_rows(path), path))
+    return list(_rows(read_text(path), path))
+
+
+def _xlsx_rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a dependency
+        raise OverridesError(f"{path}: reading .xlsx needs openpyxl; save the sheet as CSV instead") from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise OverridesError(f"{path}: no such overrides file") from None
+    except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+        raise OverridesError(f"{path}: not a readable .xlsx workbook ({type(e).__name__})") from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [_cell(h).lower() for h in next(rows, ())]
+        _check_header(header, path)
+        for n, values in enumerate(rows, start=2):
+            cells = [_cell(v) for v in values]
+            if len(cells) > len(header) and any(cells[len(header) :]):
+                raise OverridesError(f"{path}:{n}: more fields than the header has")
+            yield n, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+    finally:
+        book.close()
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v).strip()
+
+
+def _check_header(header: list[str], path: Path) -> None:
+    if "name" not in header:
+        raise OverridesError(
+            f"{path}:1: no 'name' column (expected columns name,country,lat,lon or name,place_id, "
+            "separated by commas, semicolons or tabs)"
+        )
+
+
+def _filled(rows: Iterable[tuple[int, dict[str, str]]], path: Path) -> Iterable[tuple[int, dict[str, str]]]:
+    for line, row in rows:
+        if not any(row.values()):
+            continue
+        if "reason" in row and not any(row.get(k) for k in ("lat", "lon", "place_id")):
+            continue  # a review.csv row the analyst has not settled yet
+        yield line, row
 
 
 def _keys(name: str) -> list[str]:
@@ -120,25 +229,22 @@ def _keys(name: str) -> list[str]:
 
 
 def _rows(text: str, path: Path) -> Iterable[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_separator(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if "name" not in header:
-        raise OverridesError(f"{path}:1: no 'name' column (expected columns name,country,lat,lon or name,place_id)")
+    _check_header(header, path)
     reader.fieldnames = header
     try:
         for row in reader:
             if None in row:
                 raise OverridesError(f"{path}:{reader.line_num}: more fields than the header has")
-            if not any((v or "").strip() for v in row.values()):
-                continue
-            if "reason" in row and not any((row.get(k) or "").strip() for k in ("lat", "lon", "place_id")):
-                continue  # a review.csv row the analyst has not settled yet
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+            yield from _filled([(reader.line_num, {k: (v or "").strip() for k, v in row.items()})], path)
     except csv.Error as e:
         raise OverridesError(f"{path}:{reader.line_num}: malformed CSV ({e})") from None
 
 
 def _number(value: str, what: str, lo: float, hi: float, where: str) -> float:
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")  # a decimal comma, as Excel writes numbers in many locales
     try:
         x = float(value)
     except ValueError:
@@ -148,7 +254,8 @@ def _number(value: str, what: str, lo: float, hi: float, where: str) -> float:
     return x
 
 
-def _place_for(row: dict[str, str], name: str, gz: Gazetteer, where: str, source: str) -> Place:
+def place_for_row(row: dict[str, str], name: str, gz: Gazetteer, where: str, source: str) -> Place:
+    """The record an override row stands for (``where``: FILE:LINE, for errors)."""
     cc = row.get("country", "").upper()
     if cc and (len(cc) != 2 or not cc.isalpha()):
         raise OverridesError(f"{where}: country {cc!r} is not a two-letter ISO code")

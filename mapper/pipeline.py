@@ -38,6 +38,7 @@ from .geo import join_admin1, map_inputs
 from .geoparquet import count_rows, flagged, read_parquet, write_parquet
 from .households import HOUSEHOLD_SIZE, read_household_table
 from .inputs import InputFiles, TableColumns, find_inputs, input_date
+from .overrides import MentionOverrides, apply_mention_overrides, merge_review
 from .reports import REPORT_SUFFIXES, Report, decode, read_report
 from .reports import read_reports as _read_reports
 from .review import write_review
@@ -175,7 +176,11 @@ def _events(files: InputFiles, options: ReadOptions, on_note: Note | None, dask:
     overrides = options.overrides if overrides is None else overrides
     date = input_date(options.date)
     if dask:
-        return events_dask(files, date, options.household_table, options.time_budget, overrides, options.columns)
+        events = events_dask(files, date, options.household_table, options.time_budget, overrides, options.columns)
+        if overrides is None:
+            return events
+        mentions = MentionOverrides.from_file(overrides, Gazetteer.default())
+        return events.map_partitions(lambda part: mentions.apply(part)[0], meta=events._meta) if mentions else events
     gp = geoparser_for(overrides)
     records: list[dict] = []
     for path in files.reports:
@@ -188,7 +193,8 @@ def _events(files: InputFiles, options: ReadOptions, on_note: Note | None, dask:
     for t in files.tables:
         records.extend(_read_table(t, gp.gz, c.place, c.country, c.date, c.category, date, options.household_table))
     events = to_geodataframe(records)
-    return merge_duplicates(events) if options.dedup else events
+    events = merge_duplicates(events) if options.dedup else events
+    return apply_mention_overrides(events, overrides, gp.gz, on_note)
 
 
 def read_reports(
@@ -281,7 +287,15 @@ def _layers(layers: list[str] | None) -> list[str] | None:
 
 
 def _overrides(options: ReadOptions, folder: Path, on_note: Note | None) -> str | Path | None:
-    """--overrides, else FOLDER/overrides.csv when present (the review loop)."""
+    """--overrides, else FOLDER/overrides.csv when present (the review loop). Rows the analyst filled in
+    FOLDER/review.csv are first appended to that file, so the new review.csv cannot overwrite them."""
+    target = Path(options.overrides) if options.overrides is not None else folder / "overrides.csv"
+    merged = merge_review(folder / "review.csv", target)
+    if merged and on_note is not None:
+        on_note(
+            f"{merged} filled row(s) of {folder / 'review.csv'} added to {target} (edit that file from now on; "
+            "review.csv is rewritten by every run)"
+        )
     if options.overrides is None and (folder / "overrides.csv").exists():
         if on_note is not None:
             on_note(f"using overrides from {folder / 'overrides.csv'}")

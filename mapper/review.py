@@ -18,7 +18,7 @@ import pandas as pd
 from .atomic import write_text
 from .export import inert_cell
 
-OVERRIDE_COLUMNS = ["name", "country", "lat", "lon", "place_id", "kind", "admin1"]
+OVERRIDE_COLUMNS = ["name", "country", "lat", "lon", "place_id", "kind", "admin1", "scope"]
 CONTEXT_COLUMNS = [
     "reason",
     "event_id",
@@ -37,6 +37,15 @@ def _text(v) -> str:
     return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
+def review_name(reason: str, location_text: str, location: str) -> str:
+    """The name a review row is about: the unknown or ambiguous name its reason gives, else the place
+    name as written (else the place chosen)."""
+    kind, _, detail = reason.partition(": ")
+    if kind in ("not found", "ambiguous"):
+        return detail.split(" (")[0]
+    return location_text or location
+
+
 def review_rows(events: pd.DataFrame) -> list[dict[str, str]]:
     """One row per event whose ``review`` is set, in event order."""
     if "review" not in events or not len(events):
@@ -44,11 +53,7 @@ def review_rows(events: pd.DataFrame) -> list[dict[str, str]]:
     rows = []
     for r in events[events["review"].notna()].itertuples(index=False):
         reason = _text(r.review)
-        kind, _, detail = reason.partition(": ")
-        if kind in ("not found", "ambiguous"):
-            name = detail.split(" (")[0]
-        else:
-            name = _text(r.location_text) or _text(r.location)
+        name = review_name(reason, _text(r.location_text), _text(r.location))
         rows.append(
             {
                 "name": name,
@@ -58,6 +63,7 @@ def review_rows(events: pd.DataFrame) -> list[dict[str, str]]:
                 "place_id": "",
                 "kind": "",
                 "admin1": "",
+                "scope": "",
                 "reason": reason,
                 "event_id": _text(r.event_id),
                 "category": _text(r.category),

@@ -56,6 +56,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "mapper.export",
             "mapper.geoparquet",
             "mapper.review",
+            "mapper.overrides",
             "mapper.maps",
             "mapper.maps.*",
         ),
