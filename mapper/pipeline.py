@@ -43,7 +43,7 @@ from .reports import REPORT_SUFFIXES, Report, decode, read_report
 from .reports import read_reports as _read_reports
 from .review import write_review
 from .scale import choose_engine, dask_client, events_dask
-from .schema import CATEGORIES, storable_text
+from .schema import CATEGORIES, source_label, storable_text
 from .tables import read_table as _read_table
 from .walk import files_under
 
@@ -177,6 +177,9 @@ def _events(files: InputFiles, options: ReadOptions, on_note: Note | None, dask:
     date = input_date(options.date)
     if dask:
         events = events_dask(files, date, options.household_table, options.time_budget, overrides, options.columns)
+        labels = _labels(files)
+        if labels:
+            events = events.map_partitions(_relabel, labels, meta=events._meta)
         if overrides is None:
             return events
         mentions = MentionOverrides.from_file(overrides, Gazetteer.default())
@@ -192,9 +195,27 @@ def _events(files: InputFiles, options: ReadOptions, on_note: Note | None, dask:
     c = options.columns
     for t in files.tables:
         records.extend(_read_table(t, gp.gz, c.place, c.country, c.date, c.category, date, options.household_table))
-    events = to_geodataframe(records)
+    events = _relabel(to_geodataframe(records), _labels(files))
     events = merge_duplicates(events) if options.dedup else events
     return apply_mention_overrides(events, overrides, gp.gz, on_note)
+
+
+def _labels(files: InputFiles) -> dict[str, str]:
+    """Input paths as given -> as ``source`` names them (:func:`mapper.schema.source_label`), where they differ."""
+    paths = (str(p) for p in (*files.reports, *files.tables))
+    return {p: label for p in paths if (label := source_label(p)) != p}
+
+
+def _relabel(events, labels: dict[str, str]):
+    """``events`` whose ``source`` names its inputs by :func:`_labels` (no absolute path in any output)."""
+    if not labels or not len(events):
+        return events
+    events = events.copy()
+    col = events["source"]
+    for given in sorted(labels, key=len, reverse=True):
+        col = col.str.replace(given, labels[given], regex=False)
+    events["source"] = col
+    return events
 
 
 def read_reports(

@@ -13,7 +13,9 @@ format alike, so the outputs of one run agree.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import TypedDict
 
 import numpy as np
@@ -51,6 +53,19 @@ FIELDS: dict[str, str] = {
 }
 
 DATE_FIELDS = ("event_date", "report_date")
+
+
+def source_label(path: str | os.PathLike, cwd: str | os.PathLike | None = None) -> str:
+    """How an input file is named in ``source``: as given when relative, else relative to the working
+    folder (``../data/a.csv`` outside it; the file name alone when no relative path exists, as across
+    Windows drives). An absolute path never reaches a shared file."""
+    p = str(path)
+    if not os.path.isabs(p):
+        return p
+    try:
+        return os.path.relpath(p, cwd if cwd is not None else os.getcwd())
+    except ValueError:
+        return Path(p).name
 
 
 class Event(TypedDict):
