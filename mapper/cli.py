@@ -87,6 +87,19 @@ _input_options = [
     click.option("--country-col", default=None, help="Tables: the column naming the country."),
     click.option("--date-col", default=None, help="Tables: the column with the event date."),
     click.option("--category-col", default=None, help="Tables: the column with the category (strike, clash, ...)."),
+    click.option("--fatalities-col", default=None, help="Tables: the column with the number of people killed."),
+    click.option("--displaced-col", default=None, help="Tables: the column with the number of people displaced."),
+    click.option("--families-col", default=None, help="Tables: the column with the number of families displaced."),
+    click.option("--actor-col", default=None, help="Tables: the column naming the (first) actor."),
+    click.option("--notes-col", default=None, help="Tables: the column with the event's description."),
+    click.option("--id-col", default=None, help="Tables: the source's own row id (kept as source_id)."),
+    click.option(
+        "--columns",
+        "columns_file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Tables: a JSON or CSV (key,column) file naming columns, keys as the --*-col options (place, id, ...).",
+    ),
     click.option("--no-dedup", is_flag=True, help="Keep every source's telling as its own event."),
     click.option(
         "--engine",
@@ -115,6 +128,7 @@ def _with_inputs(f):
 
 
 def _read_options(opts: dict):
+    from .inputs import COLUMN_KEYS
     from .pipeline import ReadOptions, TableColumns, household_table_for
 
     return ReadOptions(
@@ -122,7 +136,7 @@ def _read_options(opts: dict):
         household_table=household_table_for(opts["household_size"], opts["household_table"]),
         time_budget=opts["time_budget"] or None,
         overrides=opts["overrides"],
-        columns=TableColumns(opts["place_col"], opts["country_col"], opts["date_col"], opts["category_col"]),
+        columns=TableColumns.of(opts["columns_file"], **{k: opts[f"{k}_col"] for k in COLUMN_KEYS}),
         dedup=not opts["no_dedup"],
         engine=opts["engine"],
         scheduler=opts["scheduler"],

@@ -111,7 +111,7 @@ def merge_duplicates(events, km: float = DEFAULT_KM, days: int = DEFAULT_DAYS):
         )
         keep, rest = ranked[0], ranked[1:]
         for col in events.columns:
-            if col in ("geometry", "source", "source_text"):
+            if col in ("geometry", "source", "source_id", "source_text"):
                 continue
             if _missing(events.at[keep, col]):
                 for j in rest:
@@ -120,6 +120,9 @@ def merge_duplicates(events, km: float = DEFAULT_KM, days: int = DEFAULT_DAYS):
                         events.at[keep, col] = v
                         break
         events.at[keep, "source"] = " | ".join(dict.fromkeys(str(events.at[i, "source"]) for i in ranked))
+        if "source_id" in events:
+            ids = [str(events.at[i, "source_id"]) for i in ranked if not _missing(events.at[i, "source_id"])]
+            events.at[keep, "source_id"] = " | ".join(dict.fromkeys(ids)) or None
         events.at[keep, "source_text"] = " … ".join(dict.fromkeys(str(events.at[i, "source_text"]) for i in ranked))
         drop.extend(rest)
     return events.drop(index=drop).reset_index(drop=True)

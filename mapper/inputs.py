@@ -16,14 +16,91 @@ from .walk import files_under
 DASK_TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}  # tables the dask engine reads in blocks
 
 
+# a key of --columns FILE / TableColumns -> the table reader's canonical column
+COLUMN_KEYS = {
+    "place": "place",
+    "country": "country",
+    "date": "date",
+    "category": "category",
+    "fatalities": "fatalities",
+    "displaced": "displaced_people",
+    "families": "displaced_families",
+    "actor": "actor1",
+    "notes": "notes",
+    "id": "row_id",
+}
+
+
 @dataclass(frozen=True)
 class TableColumns:
-    """Columns the user names for tables whose headers are not recognised."""
+    """Columns the user names for tables whose headers are not recognised (``--place-col`` ...,
+    ``--id-col``, or the same keys in a ``--columns FILE``)."""
 
     place: str | None = None
     country: str | None = None
     date: str | None = None
     category: str | None = None
+    fatalities: str | None = None
+    displaced: str | None = None
+    families: str | None = None
+    actor: str | None = None
+    notes: str | None = None
+    id: str | None = None
+
+    def named(self) -> dict[str, str]:
+        """canonical column -> the table column named for it (only those named)."""
+        return {canon: col for key, canon in COLUMN_KEYS.items() if (col := getattr(self, key))}
+
+    @classmethod
+    def of(cls, path: str | Path | None = None, **given: str | None) -> TableColumns:
+        """The columns of a mapping file (``path``, see :func:`read_column_file`) with those ``given``
+        (the command-line options) winning over it."""
+        base = read_column_file(path) if path else {}
+        return cls(**(base | {k: v for k, v in given.items() if v}))
+
+
+def read_column_file(path: str | Path) -> dict[str, str]:
+    """A column mapping file: JSON ``{"fatalities": "dead", "id": "incident_no"}`` or CSV lines
+    ``key,column`` (an optional ``key,column`` header; ``;`` or tab also work). Keys: those of
+    :data:`COLUMN_KEYS`; an unknown key or a malformed file is an InputError naming the file."""
+    import csv
+    import json
+
+    p = Path(path)
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except OSError as e:
+        raise InputError(f"{p}: cannot read the column mapping ({e.strerror or e})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{p}: the column mapping is not UTF-8 text") from None
+    pairs: list[tuple[int, str, str]] = []
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise InputError(f"{p}: not valid JSON ({e})") from None
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise InputError(f'{p}: need a JSON object of key: "column name" strings')
+        pairs = [(1, str(k), v) for k, v in data.items()]
+    else:
+        header = text.split("\n", 1)[0]
+        sep = max((",", ";", "\t"), key=header.count)
+        for n, row in enumerate(csv.reader(text.splitlines(), delimiter=sep), start=1):
+            if not row or not "".join(row).strip() or row[0].strip().startswith("#"):
+                continue
+            if len(row) != 2:
+                raise InputError(f"{p}:{n}: need two fields, key{sep}column")
+            if n == 1 and [c.strip().lower() for c in row] == ["key", "column"]:
+                continue
+            pairs.append((n, row[0], row[1]))
+    out: dict[str, str] = {}
+    for n, key, column in pairs:
+        k = key.strip().lower().removesuffix("-col").removesuffix("_col")
+        if k not in COLUMN_KEYS:
+            raise InputError(f"{p}:{n}: unknown key {key!r} (use {', '.join(COLUMN_KEYS)})")
+        if column.strip():
+            out[k] = column.strip()
+    return out
 
 
 @dataclass

@@ -1,10 +1,11 @@
 """The review list: places an analyst should check, written as ``review.csv`` beside the outputs.
 
-Its first columns are those of an overrides file (``name,country,lat,lon,place_id,kind,admin1``), blank
-where the analyst has to decide; the rest give the context (reason, event, source, sentence, the record
-chosen). Fill in ``lat``/``lon`` or ``place_id`` on the rows you settle, save the file as
-``overrides.csv`` in the output folder (or pass it with ``--overrides``) and run again: rows left blank
-are skipped.
+Its first columns are those of an overrides file (``name,country,lat,lon,place_id,kind,admin1,scope``),
+blank where the analyst has to decide; the rest give the context (reason, event, source and the source's
+own row id, sentence, the record chosen). It is the machine's list, rewritten by every run: rows the
+analyst fills in it (lat/lon or place_id) are appended to ``overrides.csv`` by the next run before it
+writes the new list (:func:`mapper.overrides.merge_review`). A filled row settles its own event's mention
+only, unless its ``scope`` says ``name``/``name-in-country`` (see :mod:`mapper.overrides`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ CONTEXT_COLUMNS = [
     "category",
     "event_date",
     "source",
+    "source_id",
     "sentence",
     "chosen_place_id",
     "chosen_location",
@@ -69,6 +71,7 @@ def review_rows(events: pd.DataFrame) -> list[dict[str, str]]:
                 "category": _text(r.category),
                 "event_date": _text(r.event_date),
                 "source": _text(r.source),
+                "source_id": _text(getattr(r, "source_id", None)),
                 "sentence": _text(r.source_text),
                 "chosen_place_id": _text(r.place_id),
                 "chosen_location": _text(r.location),

@@ -47,6 +47,7 @@ FIELDS: dict[str, str] = {
     "destination": "string",
     "report_date": "string",
     "source": "string",
+    "source_id": "string",  # the source's own id of the row (ACLED event_id_cnty, UCDP id, HXL #event+id, --id-col)
     "source_text": "string",
     "confidence": "Float64",
     "review": "string",  # why an analyst should check the place (not found, ambiguous, province only), else null
@@ -94,6 +95,7 @@ class Event(TypedDict):
     destination: str | None
     report_date: str | None  # YYYY-MM-DD
     source: str
+    source_id: str | None
     source_text: str | None
     confidence: float | None
     review: str | None
