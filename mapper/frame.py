@@ -10,9 +10,13 @@ import shapely
 from .schema import FIELDS
 
 
-def to_geodataframe(records: list[dict]) -> gpd.GeoDataFrame:
-    """One row per event; points built in one vectorised call; stable order (date, event_id)."""
-    df = pd.DataFrame.from_records(records, columns=[*FIELDS, "lat", "lon"])
+def to_geodataframe(records: list[dict] | pd.DataFrame) -> gpd.GeoDataFrame:
+    """One row per event (records, or a frame of their columns); points built in one vectorised call; stable
+    order (date, event_id)."""
+    if isinstance(records, pd.DataFrame):
+        df = records.reindex(columns=[*FIELDS, "lat", "lon"])
+    else:
+        df = pd.DataFrame.from_records(records, columns=[*FIELDS, "lat", "lon"])
     for name, dtype in FIELDS.items():
         df[name] = df[name].astype(dtype)
     lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from gazetteer import Gazetteer
 from gazetteer.geoparse import Geoparser
@@ -152,11 +153,15 @@ def events_from_files(
                 on_note(f"{r.source}: no events: {why_no_events(r)}")
             records.extend(found)
     c = columns or TableColumns()
+    from .tables import EVENT_COLUMNS
     from .tables import read_table as _read
 
-    for t in table_files:
-        records.extend(_read(t, gp.gz, c.place, c.country, c.date, c.category, _date(date), household_table))
-    events = to_geodataframe(records)
+    frames = [
+        _read(t, gp.gz, c.place, c.country, c.date, c.category, _date(date), household_table) for t in table_files
+    ]
+    if records:
+        frames.insert(0, pd.DataFrame.from_records(records, columns=EVENT_COLUMNS))
+    events = to_geodataframe(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else [])
     return merge_duplicates(events) if dedup else events
 
 

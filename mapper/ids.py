@@ -1,0 +1,13 @@
+"""The one event-id hasher: a stable 16-hex-digit id from the source file's name and what identifies the
+event inside it (a report's category, date and first sentence; a table's row)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+
+def event_id(source: str, *parts: str) -> str:
+    """sha1 of ``name|part|part...`` (``name``: the source's file name, so ids survive moving the folder)."""
+    key = "|".join([Path(source).name, *parts])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
