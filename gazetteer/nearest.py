@@ -3,8 +3,8 @@
 Same answer as :meth:`Gazetteer.nearest` for each point (the record of the given kinds inside the box of
 ``within_deg`` degrees around the point that is nearest by the local equirectangular distance
 ``dlat² + (cos(lat)·dlon)²``; ties go to the first layer and the lowest rowid; an override only when strictly
-nearer), but over a shapely STRtree of the records' points built once per gazetteer: a Euclidean nearest
-in degrees, then the exact distance over the few records that can still be nearer.
+nearer), but over a shapely STRtree of the records' points built once per gazetteer, asked with small boxes first
+(see :meth:`_PointIndex.nearest`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _LAYER_POINTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # layer -> {kinds: (rowid, lat, lon)}
 _INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Gazetteer -> {kinds: _PointIndex}
+RADII = (0.02, 0.1)  # half-widths of the first boxes asked (degrees); most points settle in the first
 
 
 class _PointIndex:
@@ -63,34 +64,42 @@ class _PointIndex:
         return self.layers[owner].place(int(self.rowid_of[k]))
 
     def nearest(self, lat: np.ndarray, lon: np.ndarray, within_deg: float) -> np.ndarray:
-        """Index of the nearest point of each query point (-1: none inside its box)."""
+        """Index of the nearest point of each query point (-1: none inside its box).
+
+        The records within r degrees of each point, r growing up to ``within_deg``: a point whose best local
+        distance d over them is at most r·cos(lat) is settled (a record farther than r is farther than that
+        by the local distance too); the others are asked again with a wider r, the last time with the whole
+        box."""
         n = len(lat)
         out = np.full(n, -1, dtype=np.int64)
         if n == 0 or len(self.lat) == 0:
             return out
-        pts = shapely.points(lon, lat)
-        reach = within_deg * math.sqrt(2)  # the box's corners
-        q, k = self.tree.query_nearest(pts, max_distance=reach, all_matches=False)
         coslat = np.cos(np.radians(lat))
-        radius = np.full(n, reach)
-        inside = (np.abs(self.lat[k] - lat[q]) <= within_deg) & (np.abs(self.lon[k] - lon[q]) <= within_deg)
-        qi = q[inside]
-        d_first = np.hypot(self.lat[k[inside]] - lat[qi], (self.lon[k[inside]] - lon[qi]) * coslat[qi])
-        # a point nearer by the local distance is at most d / cos(lat) away in plain degrees
-        radius[qi] = np.minimum(reach, d_first / np.maximum(coslat[qi], 1e-9) * (1 + 1e-9) + 1e-12)
-        q, k = self.tree.query(pts, predicate="dwithin", distance=radius)
-        keep = (np.abs(self.lat[k] - lat[q]) <= within_deg) & (np.abs(self.lon[k] - lon[q]) <= within_deg)
-        q, k = q[keep], k[keep]
-        if not len(q):
-            return out
-        d = (self.lat[k] - lat[q]) ** 2 + ((self.lon[k] - lon[q]) * coslat[q]) ** 2
-        # an override wins only when strictly nearer: rank it after every record at the same distance
-        late = k >= self.first_override
-        order = np.lexsort((k, late, d, q))
-        q, k = q[order], k[order]
-        first = np.ones(len(q), dtype=bool)
-        first[1:] = q[1:] != q[:-1]
-        out[q[first]] = k[first]
+        pts = shapely.points(lon, lat)
+        todo = np.arange(n)
+        for r in (*[x for x in RADII if x < within_deg], within_deg):
+            last = r >= within_deg
+            qq, k = self.tree.query(pts[todo], predicate="dwithin", distance=r * math.sqrt(2) if last else r)
+            q = todo[qq]
+            if last:  # the whole box, corners included
+                inside = (np.abs(self.lat[k] - lat[q]) <= within_deg) & (np.abs(self.lon[k] - lon[q]) <= within_deg)
+                q, k = q[inside], k[inside]
+            d = (self.lat[k] - lat[q]) ** 2 + ((self.lon[k] - lon[q]) * coslat[q]) ** 2
+            # an override wins only when strictly nearer: rank it after every record at the same distance
+            order = np.lexsort((k, k >= self.first_override, d, q))
+            q, k, d = q[order], k[order], d[order]
+            first = np.ones(len(q), dtype=bool)
+            first[1:] = q[1:] != q[:-1]
+            q, k, d = q[first], k[first], d[first]
+            settled = np.ones(len(q), dtype=bool) if last else d <= (r * coslat[q]) ** 2
+            out[q[settled]] = k[settled]
+            if last:
+                break
+            done = np.zeros(n, dtype=bool)
+            done[q[settled]] = True
+            todo = todo[~done[todo]]
+            if not len(todo):
+                break
         return out
 
 
@@ -104,9 +113,23 @@ def nearest_places(
     if kinds not in per_kind:
         per_kind[kinds] = _PointIndex(gz, kinds)
     index: _PointIndex = per_kind[kinds]
-    pairs = np.stack([la, lo], axis=1) if len(la) else np.empty((0, 2))
-    uniq, back = np.unique(pairs, axis=0, return_inverse=True)
-    hits = index.nearest(uniq[:, 0], uniq[:, 1], within_deg)
-    found = {int(k): index.place(int(k)) for k in np.unique(hits[hits >= 0])}
-    per_unique = [found.get(int(k)) for k in hits]
-    return [per_unique[int(b)] for b in back.ravel()]
+    back, ulat, ulon = unique_points(la, lo)
+    hits = index.nearest(ulat, ulon, within_deg).tolist()
+    found = {k: index.place(k) for k in set(hits) if k >= 0}
+    per_unique = [found.get(k) for k in hits]
+    return [per_unique[b] for b in back.tolist()]
+
+
+def unique_points(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(code of each point, lat and lon of the distinct points): a table repeats its places' coordinates."""
+    import pandas as pd
+
+    a, ua = pd.factorize(lat)
+    b, ub = pd.factorize(lon)
+    codes, pairs = pd.factorize(a.astype(np.int64) * max(1, len(ub)) + b)
+    pairs = np.asarray(pairs, dtype=np.int64)
+    return (
+        codes,
+        np.asarray(ua, dtype=float)[pairs // max(1, len(ub))],
+        np.asarray(ub, dtype=float)[pairs % max(1, len(ub))],
+    )

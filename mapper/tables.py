@@ -30,7 +30,7 @@ from gazetteer import ADMIN1, ADMIN2, COUNTRY, PLACE, Gazetteer, Place
 
 from .errors import InputError, LimitError
 from .households import household_size
-from .ids import event_id
+from .ids import event_ids
 from .reports import decode
 from .schema import CATEGORIES, FIELDS
 
@@ -463,7 +463,7 @@ def table_events(
 
     def get(canon: str) -> np.ndarray:
         if canon in col:
-            return df[col[canon]].astype(str).str.strip().to_numpy(dtype=object)
+            return _stripped(df[col[canon]])
         return blank
 
     if "date" not in col and date is None:
@@ -495,14 +495,16 @@ def table_events(
 
     country_names = get("country")
     cc = _country_codes(get("country_code"), country_names, gazetteer)
-    places = np.array([_PLACE_SUFFIX.sub("", p) if p else p for p in get("place")], dtype=object)
+    place_codes, place_names = pd.factorize(get("place"))
+    places = np.array([_PLACE_SUFFIX.sub("", p) for p in place_names] or [""], dtype=object)[place_codes]
     admin2, admin1 = get("admin2"), get("admin1")
     written = np.where(
         places != "", places, np.where(admin2 != "", admin2, np.where(admin1 != "", admin1, country_names))
     )
 
     # rows without a point: geocoded by name (each distinct place once)
-    place_of: list[Place | None] = [None] * n
+    distinct: list[Place | None] = [None]  # the places rows point to; 0 is "none"
+    place_of = np.zeros(n, dtype=np.int64)
     precision = np.full(n, np.nan)
     confidence = np.full(n, 0.95)
     review = np.full(n, None, dtype=object)
@@ -511,7 +513,9 @@ def table_events(
         for row, g in zip(
             todo.tolist(), _geocode_rows(places[todo], admin2[todo], admin1[todo], cc[todo], gazetteer), strict=True
         ):
-            place_of[row] = g.place
+            if g.place is not None:
+                place_of[row] = len(distinct)
+                distinct.append(g.place)
             precision[row] = np.nan if g.precision is None else g.precision
             confidence[row] = g.confidence
             review[row] = g.reason
@@ -524,26 +528,31 @@ def table_events(
     poly_a1 = np.full(n, "", dtype=object)
     poly_key = np.full(n, "", dtype=object)
     if len(located):
-        from gazetteer.nearest import nearest_places
+        from gazetteer.nearest import nearest_places, unique_points
 
-        for row, p in zip(
-            located.tolist(), nearest_places(gazetteer, lat[located], lon[located], within_deg=NEAREST_DEG), strict=True
-        ):
-            place_of[row] = p
-        key, name, iso = admin1_at(lat[located], lon[located])
-        poly_key[located], poly_a1[located], poly_cc[located] = key, name, iso
+        back, ulat, ulon = unique_points(lat[located], lon[located])
+        near = nearest_places(gazetteer, ulat, ulon, within_deg=NEAREST_DEG)
+        place_of[located] = np.arange(len(distinct), len(distinct) + len(near))[back]
+        distinct.extend(near)
+        key, name, iso = admin1_at(ulat, ulon)
+        poly_key[located], poly_a1[located], poly_cc[located] = key[back], name[back], iso[back]
         given = pd.to_numeric(pd.Series(get("geo_precision")[located]).replace("", np.nan), errors="coerce")
         if columns.dialect == "ucdp":
             given = pd.Series(get("geo_precision")[located]).map(UCDP_PRECISION).astype(float)
         g = given.to_numpy(dtype=float)
         precision[located] = np.where((g >= 1) & (g <= 3), np.trunc(g), 1)
 
-    p_name = np.array([p.name if p is not None else "" for p in place_of], dtype=object)
-    p_id = np.array([p.place_id if p is not None else None for p in place_of], dtype=object)
-    p_cc = np.array([p.country_code if p is not None else "" for p in place_of], dtype=object)
-    p_a1 = np.array([p.admin1 if p is not None else "" for p in place_of], dtype=object)
-    p_a1key = np.array([f"{p.country_code}.{p.admin1_code}" if p is not None else "" for p in place_of], dtype=object)
-    p_a2 = np.array([p.admin2 if p is not None else "" for p in place_of], dtype=object)
+    def attr(f, none) -> np.ndarray:
+        return np.array([none] + [none if p is None else f(p) for p in distinct[1:]], dtype=object)[place_of]
+
+    p_name = attr(lambda p: p.name, "")
+    p_id = attr(lambda p: p.place_id, None)
+    p_cc = attr(lambda p: p.country_code, "")
+    p_a1 = attr(lambda p: p.admin1, "")
+    p_a1key = attr(lambda p: f"{p.country_code}.{p.admin1_code}", "")
+    p_a2 = attr(lambda p: p.admin2, "")
+    p_lat = attr(lambda p: p.lat, np.nan).astype(float)
+    p_lon = attr(lambda p: p.lon, np.nan).astype(float)
     # a located row: admin-1 (and country) of the polygon it falls in, else of its nearest place; admin-2 of
     # the nearest place only when that place lies in the same admin-1
     in_poly = poly_a1 != ""
@@ -584,7 +593,8 @@ def table_events(
         [f"{source}#row={ln}" + (f" ({s})" if s else "") for ln, s in zip(lines.tolist(), source_names, strict=True)],
         dtype=object,
     )
-    ids = [event_id(source, "row", r or str(ln), c) for r, ln, c in zip(row_ids, lines.tolist(), category, strict=True)]
+    row_keys = np.where(row_ids != "", row_ids, lines.astype(str).astype(object))
+    ids = event_ids(source, np.full(n, "row", dtype=object), row_keys, category)
     out = pd.DataFrame(
         {
             "event_id": ids,
@@ -613,15 +623,31 @@ def table_events(
             "source_text": text,
             "confidence": confidence,
             "review": review,
-            "lat": np.where(has_xy, lat, [p.lat if p is not None else np.nan for p in place_of]),
-            "lon": np.where(has_xy, lon, [p.lon if p is not None else np.nan for p in place_of]),
+            "lat": np.where(has_xy, lat, p_lat),
+            "lon": np.where(has_xy, lon, p_lon),
         },
         index=pd.RangeIndex(n),
     )
     for field_name, dtype in FIELDS.items():
-        if field_name != "event_date":
+        if field_name == "event_date":
+            continue
+        if dtype == "string":
+            out[field_name] = _string_column(out[field_name].to_numpy(dtype=object))
+        else:
             out[field_name] = out[field_name].astype(dtype)
     return out
+
+
+def _stripped(column: pd.Series) -> np.ndarray:
+    """A column of text cells as a numpy array of stripped Python strings ("" for missing)."""
+    if not pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
+        column = column.astype("str")
+    return column.str.strip().to_numpy(dtype=object, na_value="")
+
+
+def _string_column(values: np.ndarray) -> pd.arrays.ArrowStringArray:
+    """Python strings (None or NaN for null) as the schema's "string" column, built by Arrow in one call."""
+    return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True))
 
 
 def _or_none(values: np.ndarray) -> np.ndarray:
@@ -791,22 +817,29 @@ def parse_table_date(value: str) -> dt.date | None:
 def date_column(values, default: dt.date | None, source: str, line0: int = 2) -> pd.Series:
     """A column of date cells as the one date type (:data:`DATE_TYPE`, Arrow date32), each distinct value
     parsed once; an empty cell takes ``default``; a cell that is no date is a clear error naming its line."""
-    cells = pd.Series(values, dtype=object).astype(str).str.strip()
+    cells = pd.Series([str(v).strip() for v in values], dtype=object)
     codes, uniques = pd.factorize(cells)
     if default is None and "" in set(uniques):
         i = int(np.flatnonzero(cells.to_numpy() == "")[0])
         raise InputError(f"{source}:{i + line0}: the date is empty (give --date for rows without one)")
-    parsed: list[dt.date] = []
-    for v in uniques:
-        if not v and default is not None:
-            parsed.append(default)
-            continue
-        d = parse_table_date(v)
+    uniq = np.asarray(uniques, dtype=object)
+    days = np.full(len(uniq), np.iinfo(np.int32).min, dtype=np.int64)
+    if default is not None:
+        days[uniq == ""] = (default - dt.date(1970, 1, 1)).days
+    for fmt in _DATE_FORMATS[:3]:  # the common forms, all distinct values at once
+        left = np.flatnonzero((days == np.iinfo(np.int32).min) & (uniq != ""))
+        if not len(left):
+            break
+        got = pd.to_datetime(pd.Series(uniq[left], dtype=object), format=fmt, errors="coerce")
+        ok = got.notna().to_numpy()
+        days[left[ok]] = (got[ok].to_numpy(dtype="datetime64[D]").astype(np.int64)).tolist()
+    for j in np.flatnonzero((days == np.iinfo(np.int32).min) & (uniq != "")).tolist():
+        d = parse_table_date(uniq[j])
         if d is None:
-            i = int(np.flatnonzero(cells.to_numpy() == v)[0])
-            raise InputError(f"{source}:{i + line0}: {v!r} is not a date (use YYYY-MM-DD)")
-        parsed.append(d)
-    days = np.array([(d - dt.date(1970, 1, 1)).days for d in parsed] or [0], dtype=np.int32)
+            i = int(np.flatnonzero(cells.to_numpy() == uniq[j])[0])
+            raise InputError(f"{source}:{i + line0}: {uniq[j]!r} is not a date (use YYYY-MM-DD)")
+        days[j] = (d - dt.date(1970, 1, 1)).days
+    days = days.astype(np.int32) if len(days) else np.zeros(1, dtype=np.int32)
     arr = pa.array(days[codes] if len(codes) else np.array([], dtype=np.int32), type=pa.int32()).cast(pa.date32())
     return pd.Series(arr, dtype=DATE_TYPE, index=cells.index)
 
@@ -865,7 +898,7 @@ def parse_coordinate(text: str, axis: str) -> float | None:
 def coordinate_column(values: np.ndarray, axis: str) -> tuple[np.ndarray, np.ndarray]:
     """(degrees, NaN where empty or unreadable; mask of non-empty cells that could not be read) of a column of
     coordinate text: numbers in one vectorised pass, the rest through :func:`parse_coordinate` once per value."""
-    cells = pd.Series(values, dtype=object).astype(str).str.strip()
+    cells = pd.Series(values, dtype=object)  # stripped text
     out = pd.to_numeric(cells.replace("", np.nan), errors="coerce").to_numpy(dtype=float, copy=True)
     rest = np.flatnonzero(np.isnan(out) & (cells != "").to_numpy())
     if len(rest):
@@ -921,7 +954,7 @@ def _category_word(t: str | None) -> str:
 
 def _ints(values: np.ndarray, what: str, source: str, line0: int) -> np.ndarray:
     """Whole numbers (thousands commas allowed) as floats, NaN for empty cells; else a clear error."""
-    cells = pd.Series(values, dtype=object).astype(str).str.replace(",", "").str.strip()
+    cells = pd.Series([str(v).replace(",", "").strip() for v in values], dtype=object)
     x = pd.to_numeric(cells.replace("", np.nan), errors="coerce").to_numpy(dtype=float)
     wrong = np.isnan(x) & (cells != "").to_numpy()
     if wrong.any():
