@@ -694,6 +694,23 @@ def _admin1_polygons() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
+def factorize_rows(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    """(code of each row, the distinct rows as tuples) of aligned columns: each column hashed on its own,
+    the codes combined as integers (no tuple per row is built)."""
+    n = len(columns[0])
+    combined = np.zeros(n, dtype=np.int64)
+    parts = []
+    for c in columns:
+        codes, uniques = pd.factorize(c, use_na_sentinel=False)
+        parts.append((codes, np.asarray(uniques, dtype=object)))
+        combined, _ = pd.factorize(combined * max(1, len(uniques)) + codes)
+        combined = combined.astype(np.int64)
+    first = np.full(int(combined.max()) + 1 if n else 0, -1, dtype=np.int64)
+    first[combined[::-1]] = np.arange(n - 1, -1, -1)  # the first row of each distinct combination
+    rows = list(zip(*(u[c[first]] for c, u in parts), strict=True)) if n else []
+    return combined, rows
+
+
 @dataclass
 class _Geo:
     place: Place | None
@@ -706,8 +723,7 @@ def _geocode_rows(
     places: np.ndarray, admin2: np.ndarray, admin1: np.ndarray, cc: np.ndarray, gz: Gazetteer
 ) -> list[_Geo]:
     """Each distinct (place, admin2, admin1, country) geocoded once; most precise column first."""
-    keys = pd.DataFrame({"p": places, "a2": admin2, "a1": admin1, "cc": cc}).fillna("")
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
+    codes, uniques = factorize_rows(places, admin2, admin1, cc)
     found = [_geocode_one(str(p), str(a2), str(a1), str(c), gz) for p, a2, a1, c in uniques]
     return [found[c] for c in codes]
 
@@ -925,8 +941,7 @@ def acled_category(event_type: str | None, sub_event_type: str | None) -> str:
 def _categories(get, dialect: str, source: str, line0: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     given = np.array([g.lower() for g in get("category")], dtype=object)
     etype, sub, violence = get("event_type"), get("sub_event_type"), get("type_of_violence")
-    keys = pd.MultiIndex.from_arrays([given, etype, sub, violence if dialect == "ucdp" else np.full(len(given), "")])
-    codes, uniques = pd.factorize(keys)
+    codes, uniques = factorize_rows(given, etype, sub, violence if dialect == "ucdp" else np.full(len(given), ""))
     rows = []
     for g, t, s, v in uniques:
         t, s = t or None, s or None

@@ -484,3 +484,15 @@ def test_located_rows_get_their_admin1_from_the_polygon(tmp_path):
     assert pd.isna(named.place_id) and pd.isna(bare.place_id)  # the row's own point, not a record's
     assert pd.isna(sea.admin1) and pd.isna(sea.location)  # open sea: nothing to fill, the point kept
     assert (sea.geometry.x, sea.geometry.y) == (-150.0, 0.0)
+
+
+def test_factorize_rows_gives_each_distinct_row_once():
+    import numpy as np
+
+    from mapper.tables import factorize_rows
+
+    a = np.array(["x", "y", "x", "x", None], dtype=object)
+    b = np.array(["1", "1", "1", "2", ""], dtype=object)
+    codes, rows = factorize_rows(a, b)
+    assert codes.tolist() == [0, 1, 0, 2, 3] and rows[:3] == [("x", "1"), ("y", "1"), ("x", "2")]
+    assert pd.isna(rows[3][0]) and rows[3][1] == ""  # a missing cell is one value of its own
