@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import hashlib
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Gazetteer, Place
 from gazetteer.geoparse import Geoparser, Mention
@@ -34,6 +32,7 @@ from gazetteer.words import (
     TITLES,
 )
 
+from . import ids
 from . import lexicon as lx
 from .errors import LimitError
 from .households import household_size
@@ -556,8 +555,7 @@ def _attach_figures(events: list[_Draft], sent: Sentence) -> None:
 
 
 def event_id(source: str, category: str, first_sentence: str, report_date: str) -> str:
-    key = f"{Path(source).name}|{category}|{report_date}|{' '.join(first_sentence.split())}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return ids.event_id(source, category, report_date, " ".join(first_sentence.split()))
 
 
 def _confidence(d: _Draft) -> float:
