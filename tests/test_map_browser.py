@@ -99,7 +99,8 @@ def test_every_overlay_toggles_and_helmand_choropleth(seed_map, open_page):
         assert page.locator("path, canvas").count() == before
     # the fatalities choropleth has Helmand with the 170 killed
     helmand = page.evaluate(
-        "im_admin.features.filter(f => f.properties.name.indexOf('Helmand') === 0 || f.properties.name === 'Hilmand')"
+        "Object.keys(window).filter(k => k.startsWith('admin_data_')).map(k => window[k])[0]"
+        ".features.filter(f => f.properties.name.indexOf('Helmand') === 0 || f.properties.name === 'Hilmand')"
         ".map(f => f.properties.fatalities)"
     )
     assert helmand == [170]

@@ -24,7 +24,8 @@ def examples_map(tmp_path_factory):
 
 def _markers(page) -> int:
     return page.evaluate(
-        "(window.imLayers || []).filter(l => l.counted).reduce((n, l) => n + l.markers.getLayers().length, 0)"
+        "Object.values(window).filter(v => v instanceof L.IncidentEvents && v.counted)"
+        ".reduce((n, l) => n + l.markers.getLayers().length, 0)"
     )
 
 
