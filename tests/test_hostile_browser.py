@@ -84,8 +84,9 @@ def test_every_payload_is_inert(hostile_map, open_page):
     dangerous = page.evaluate(
         """() => document.querySelectorAll(
             '.leaflet-popup-content *:not(div):not(b):not(blockquote), .leaflet-tooltip *:not(span),'
-            + ' .im-summary *:not(div), .im-legend *:not(div):not(span):not(b), iframe, object, details, math,'
-            + ' img:not(.leaflet-tile), svg:not(.leaflet-zoom-animated):not(.leaflet-attribution-flag)').length"""
+            + ' .im-summary *:not(div):not(span), .im-legend *:not(div):not(span):not(b):not(summary), iframe,'
+            + ' object, details:not(.im-legend), math, img:not(.leaflet-tile),'
+            + ' svg:not(.leaflet-zoom-animated):not(.leaflet-attribution-flag)').length"""
     )
     assert dangerous == 0
     assert "onerror" in page.locator(".im-summary").inner_text()

@@ -154,3 +154,41 @@ def test_maps_package_draws_without_the_engine():
     code = "import sys, mapper.maps; print(sorted(m for m in sys.modules if m in ('mapper.scale', 'mapper.pipeline')))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_numbers_and_plurals_do_not_depend_on_the_locale():
+    from mapper.maps.escape import count, number
+
+    assert number(819869) == "819,869" and number(0) == "0"
+    assert count(1, "place") == "1 place" and count(2, "place") == "2 places"
+    assert count(1500, "event") == "1,500 events"
+    assert count(1, "place needs", "places need") == "1 place needs"
+
+
+def test_choropleth_classes_for_the_legend():
+    from mapper.maps.layers import DISPLACED_BREAKS, FATALITY_BREAKS, class_labels
+
+    assert [label for _, label in class_labels(FATALITY_BREAKS)] == [
+        "1",
+        "2\u201310",
+        "11\u201350",
+        "51\u2013200",
+        "> 200",
+    ]
+    assert class_labels(DISPLACED_BREAKS)[1][1] == "501\u20135,000"
+
+
+def test_summary_and_legend_of_a_map():
+    page = map_html(make_map(small_events(), title="t"))
+    assert "1 place needs review" in page  # singular
+    assert "Displacement: 1" in page and "12,000" in page  # thousands separator
+    assert "killed (or displaced &divide; 50)" in page
+    assert 'class="im-legend-scale im-legend-scale-0" hidden' in page
+
+
+def test_clusters_are_shared_across_categories():
+    page = map_html(make_map(small_events(), title="t"))
+    assert page.count("new L.IncidentClusters(") == 1
+    assert page.count("new L.IncidentEvents(") == 4  # three categories and the review layer
+    unclustered = map_html(make_map(small_events(), title="t", cluster=False))
+    assert "new L.IncidentClusters(" not in unclustered and "leaflet.markercluster.js" not in unclustered

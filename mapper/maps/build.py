@@ -16,12 +16,14 @@ from . import layers as ml
 from .elements import (
     CATEGORY_STYLE,
     DateFilter,
+    EventClusters,
     EventLayer,
     IncidentMap,
     Legend,
     PageTitle,
     PopupBuilder,
     Summary,
+    marker_radius,
 )
 
 # above this many events markers are drawn on a canvas (fast) instead of as SVG elements
@@ -29,12 +31,6 @@ CANVAS_ABOVE = 5_000
 # above this many events uncertainty circles are drawn only from this zoom level on
 DETAIL_ABOVE = 20_000
 AREAS_FROM_ZOOM = 8
-
-
-def marker_radius(fatalities, displaced) -> float:
-    """Pixels: 5 for an event without figures, growing with the log of its magnitude."""
-    mag = max(fatalities or 0, (displaced or 0) / 50)
-    return round(5 + 2.2 * math.log2(1 + mag), 1)
 
 
 # fields the page does not show: left out of the embedded data to keep big maps small
@@ -133,6 +129,7 @@ def make_map(
     m.add_child(popups)
     if hexes is not None and len(hexes):
         m.add_child(ml.HexLayer(hexes))
+    scales = []  # (choropleth layer, legend title, classes)
     if provinces and (len(gdf) or admin_polys is not None):
         polys = ml.admin_summary(gdf) if admin_polys is None else admin_polys
         if len(polys):
@@ -140,15 +137,20 @@ def make_map(
             m.add_child(admin)
             m.add_child(ml.CountryOutlines(polys))
             m.add_child(ml.AdminLayer(admin, "Province outlines"))
-            m.add_child(
-                ml.AdminLayer(admin, "Fatalities by province", "fatalities", "fat_colour", "killed", show=False)
-            )
-            m.add_child(
-                ml.AdminLayer(admin, "Displacement by province", "displaced", "disp_colour", "displaced", show=False)
-            )
+            for name, field, colour_field, unit, breaks in (
+                ("Fatalities by province", "fatalities", "fat_colour", "killed", ml.FATALITY_BREAKS),
+                ("Displacement by province", "displaced", "disp_colour", "displaced", ml.DISPLACED_BREAKS),
+            ):
+                choropleth = ml.AdminLayer(admin, name, field, colour_field, unit, show=False)
+                m.add_child(choropleth)
+                scales.append((choropleth, f"{name}: people {unit}", ml.class_labels(breaks)))
     dates = sorted(set(gdf["event_date"].astype(str)))
     date_index = {d: i for i, d in enumerate(dates)}
     present = [c for c in CATEGORIES if c in set(gdf["category"])]
+    clusters = EventClusters(present) if cluster and present else None
+    if clusters is not None:
+        m.add_child(clusters)
+    canvas = len(gdf) > CANVAS_ABOVE
     event_layers = []
     for c in present:
         colour, label = CATEGORY_STYLE[c]
@@ -159,8 +161,9 @@ def make_map(
                 c,
                 label,
                 colour,
-                cluster=cluster,
+                clusters=clusters,
                 areas_from_zoom=AREAS_FROM_ZOOM if len(gdf) > DETAIL_ABOVE else None,
+                size_panes=not canvas,
             )
         )
     to_review = gdf[gdf["review"].notna()] if "review" in gdf else gdf.iloc[0:0]
@@ -172,10 +175,10 @@ def make_map(
                 "review",
                 f"Needs review ({len(to_review)})",
                 "#ffffff",
-                cluster=False,
                 show=False,
                 ring="#e6550d",
                 ring_weight=3,
+                size_panes=not canvas,
             )
         )
     for layer in event_layers:
@@ -186,17 +189,26 @@ def make_map(
             for f, d in zip(gdf["fatalities"].fillna(0), gdf["displaced_people"].fillna(0), strict=True)
         ]
         pts = [[round(y, 5), round(x, 5), w] for x, y, w in zip(gdf.geometry.x, gdf.geometry.y, weights, strict=True)]
-        m.add_child(ml.HeatLayer(pts, name="Heatmap", show=False, radius=22, blur=18, min_opacity=0.3))
-    m.add_child(Legend(present, review=len(to_review)))
-    m.add_child(Summary(title, summary_figures(gdf), review=len(to_review)))
+        heat = ml.HeatLayer(pts, name="Heatmap", show=False, radius=22, blur=18, min_opacity=0.3)
+        m.add_child(heat)
+    else:
+        heat = None
+    m.add_child(Legend(present, review=len(to_review), clustered=clusters is not None, scales=scales, heat=heat))
+    summary = Summary(title, summary_figures(gdf), review=len(to_review), categories=present)
+    m.add_child(summary)
     if date_filter and len(dates) > 1:
-        m.add_child(DateFilter(dates, event_layers))
+        m.add_child(DateFilter(dates, event_layers, summary))
     m.add_child(ml.FullscreenControl(position="topleft"))
     if minimap:
         m.add_child(ml.MiniMapControl(toggle_display=True, position="bottomleft", width=120, height=120))
-    folium.LayerControl(collapsed=False).add_to(m)
+    control = folium.LayerControl(collapsed=False)
+    m.add_child(control)
+    m.add_child(ml.FoldingLayers(control))
     if len(gdf) > 1:
-        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30), max_zoom=8)
+        # the first view keeps the events clear of the summary (top left) and the legend and date filter
+        m.fit_bounds(
+            [[miny, minx], [maxy, maxx]], padding_top_left=(50, 130), padding_bottom_right=(50, 150), max_zoom=8
+        )
     return m
 
 

@@ -30,11 +30,23 @@ def safe_html_text(text: str) -> str:
     return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
 
 
+def number(n) -> str:
+    """An integer with thousands separators, the same in every locale: 819,869."""
+    return f"{int(n):,}"
+
+
+def count(n, singular: str, plural: str | None = None) -> str:
+    """ "1 event", "2 events", "1,500 events"; an irregular plural is given: count(n, "place needs", "places need")."""
+    return f"{number(n)} {singular if int(n) == 1 else (plural or singular + 's')}"
+
+
 class _Environment(folium.template.Environment):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["safe_json"] = safe_json
         self.filters["text"] = safe_html_text
+        self.filters["number"] = number
+        self.filters["count"] = count
 
 
 class Template(folium.template.Template):

@@ -72,6 +72,18 @@ def admin_summary(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return polys
 
 
+def class_labels(breaks) -> list[tuple[str, str]]:
+    """(colour, "11–50") for each class of a choropleth scale; values are whole numbers from 1 up."""
+    labels, low = [], 1
+    for bound, colour in breaks:
+        if math.isinf(bound):
+            labels.append((colour, f"> {low - 1:,}"))
+        else:
+            labels.append((colour, f"{low:,}" if bound == low else f"{low:,}\u2013{int(bound):,}"))
+            low = int(bound) + 1
+    return labels
+
+
 def _colour(value: int, breaks) -> str | None:
     if value <= 0:
         return None
@@ -201,3 +213,23 @@ class FullscreenControl(Fullscreen):
 class MiniMapControl(MiniMap):
     default_js = [("Control_MiniMap_js", cdn(MINIMAP, "dist/Control.MiniMap.min.js"))]
     default_css = [("Control_MiniMap_css", cdn(MINIMAP, "dist/Control.MiniMap.min.css"))]
+
+
+class FoldingLayers(JSCSSMixin, folium.MacroElement):
+    """Makes a layer control foldable: a "hide layers" button, its icon opens it again, and it starts folded
+    on a screen narrower than ``fold_below`` pixels."""
+
+    default_js = [("incident_panels_js", own("js/panels.js"))]
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.IncidentPanels.layers({{ this.control|tojavascript }}, {{ this.options|tojavascript }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, control: folium.LayerControl, fold_below: int = 900):
+        super().__init__()
+        self._name = "FoldingLayers"
+        self.control = control
+        self.options = {"fold_below": fold_below}
