@@ -36,6 +36,8 @@ def test_layers_markers_and_popup(seed_map, open_page):
     popup.wait_for()
     text = popup.inner_text()
     assert "Around 1,500 families have fled" in text and "geonames:1134720" in text
+    # people worked out from families say so
+    assert "(estimated: 1,500 families \u00d7" in text and "people per household)" in text
     assert run.errors == []
     assert all(u.startswith(("file:", "data:")) or "tile" in u for u in run.requests)
 

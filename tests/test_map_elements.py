@@ -192,3 +192,21 @@ def test_clusters_are_shared_across_categories():
     assert page.count("new L.IncidentEvents(") == 4  # three categories and the review layer
     unclustered = map_html(make_map(small_events(), title="t", cluster=False))
     assert "new L.IncidentClusters(" not in unclustered and "leaflet.markercluster.js" not in unclustered
+
+
+def test_place_labels_most_events_first():
+    from mapper.maps.build import label_places
+
+    places = label_places(small_events())
+    assert places["n"] == ["Town 1", "Town 2", "Town 3", "Town 4"] and places["c"] == [1, 1, 1, 1]  # ties by name
+    events = small_events()
+    events.loc[:, "location"] = ["El Fasher", "El Fasher", "El Fasher", "Khartoum"]
+    assert label_places(events) == {"n": ["El Fasher", "Khartoum"], "y": [13.63, 15.6], "x": [25.35, 32.5], "c": [3, 1]}
+
+
+def test_derived_people_are_marked():
+    events = small_events()
+    events.loc[events["category"] == "displacement", "household_size"] = 5.0
+    page = map_html(make_map(events, title="t"))
+    assert "(some estimated from families)" in page
+    assert '"household_size":' in page and "' (estimated: '" in page

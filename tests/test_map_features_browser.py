@@ -214,3 +214,23 @@ def test_legend_explains_sizes_clusters_and_choropleths(examples_map, open_page)
     assert page.locator(".im-legend-heat").is_visible()
     page.get_by_label("Heatmap").uncheck()
     assert page.locator(".im-legend-heat").is_hidden()
+
+
+def test_place_names_without_tiles(examples_map, open_page):
+    events, path = examples_map
+    run = open_page(path)
+    page = run.page
+    places = set(events["location"].dropna())
+    labels = page.locator(".im-place-label")
+    assert set(labels.all_inner_texts()) == places
+    boxes = page.evaluate(
+        "[...document.querySelectorAll('.im-place-label')].filter(e => e.style.display !== 'none')"
+        ".map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert boxes  # the busiest places are named at the first view
+    for i, a in enumerate(boxes):  # and no two shown names overlap
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+    page.get_by_label("Place names").uncheck()
+    assert page.locator(".im-place-label").count() == 0
+    assert run.errors == []

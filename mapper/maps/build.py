@@ -21,6 +21,7 @@ from .elements import (
     IncidentMap,
     Legend,
     PageTitle,
+    PlaceLabels,
     PopupBuilder,
     Summary,
     marker_radius,
@@ -34,7 +35,7 @@ AREAS_FROM_ZOOM = 8
 
 
 # fields the page does not show: left out of the embedded data to keep big maps small
-_NOT_EMBEDDED = {"geometry", "household_size", "report_date", "confidence", "country_code", "admin2"}
+_NOT_EMBEDDED = {"geometry", "report_date", "confidence", "country_code", "admin2"}
 
 
 def _columns(gdf: gpd.GeoDataFrame, date_index: dict[str, int]) -> dict:
@@ -70,6 +71,26 @@ def _encode(values: list) -> object:
     return values
 
 
+def label_places(gdf: gpd.GeoDataFrame) -> dict:
+    """The places that have events, most events first (ties by name): ``{n: [name], y, x, c: [events]}``."""
+    named = gdf[gdf["location"].notna()]
+    places = pd.DataFrame(
+        {
+            "n": named["location"].astype(str).to_numpy(),
+            "y": named.geometry.y.round(4).to_numpy(),
+            "x": named.geometry.x.round(4).to_numpy(),
+        }
+    )
+    counted = places.groupby(["n", "y", "x"], sort=False).size().reset_index(name="c")
+    counted = counted.sort_values(["c", "n", "y", "x"], ascending=[False, True, True, True], kind="stable")
+    return {
+        "n": counted["n"].tolist(),
+        "y": [float(v) for v in counted["y"]],
+        "x": [float(v) for v in counted["x"]],
+        "c": [int(v) for v in counted["c"]],
+    }
+
+
 def summary_figures(gdf: gpd.GeoDataFrame) -> dict | None:
     """The figures of the summary box, or None without events."""
     if not len(gdf):
@@ -82,6 +103,7 @@ def summary_figures(gdf: gpd.GeoDataFrame) -> dict | None:
         "by_category": [(CATEGORY_STYLE[c][1], int(n)) for c, n in counts.items() if c in CATEGORY_STYLE],
         "fatalities": int(gdf["fatalities"].sum(skipna=True)),
         "displaced": int(gdf["displaced_people"].sum(skipna=True)),
+        "estimated": bool(gdf["household_size"].notna().any()) if "household_size" in gdf else False,
         "sources": int(gdf["source"].nunique()),
     }
 
@@ -96,12 +118,14 @@ def make_map(
     date_filter: bool = True,
     minimap: bool = True,
     basemap_choice: bool = True,
+    places: bool = True,
     admin_polys: gpd.GeoDataFrame | None = None,
     hexes: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """A folium map of events: a toggleable layer per category with legend, summary and popups; a "needs
     review" layer; province outlines (visible without tiles) and choropleths of fatalities and displacement;
-    a heatmap (off by default); a date filter; switchable basemaps, fullscreen, scale bar and mini-map.
+    a heatmap (off by default); a date filter; names of the places with events; switchable basemaps,
+    fullscreen, scale bar and mini-map.
 
     For inputs too big to draw, pass a sample as ``events`` and the whole input's aggregates: ``admin_polys``
     (provinces with ``events``, ``fatalities``, ``displaced``) for the province layers and ``hexes`` for a
@@ -181,6 +205,8 @@ def make_map(
                 size_panes=not canvas,
             )
         )
+    if len(gdf) and places:
+        m.add_child(PlaceLabels(label_places(gdf)))
     for layer in event_layers:
         m.add_child(layer)
     if heatmap and len(gdf):

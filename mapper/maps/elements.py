@@ -64,7 +64,7 @@ class PageTitle(Element):
 class PopupBuilder(JSCSSMixin, MacroElement):
     """Builds the popup and tooltip of an event (``L.IncidentPopups``); event layers take it as an argument."""
 
-    default_js = [("incident_popups_js", own("js/popups.js"))]
+    default_js = [("incident_format_js", own("js/format.js")), ("incident_popups_js", own("js/popups.js"))]
     _template = Template(
         """
 {% macro script(this, kwargs) %}
@@ -156,6 +156,25 @@ var {{ this.get_name() }} = new L.IncidentEvents(
             "uncertainty": UNCERTAINTY_M,
             "size_panes": size_panes,
         }
+
+
+class PlaceLabels(JSCSSMixin, Layer):
+    """Names of the places that have events (``L.IncidentPlaceLabels``), drawn from the data so they show
+    without tiles; overlapping labels give way to the place with more events."""
+
+    default_js = [("incident_labels_js", own("js/place-labels.js"))]
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = new L.IncidentPlaceLabels({{ this.places|safe_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, places: dict, name: str = "Place names", show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "PlaceLabels"
+        self.places = places
 
 
 class DateFilter(JSCSSMixin, MacroElement):
@@ -274,7 +293,7 @@ class Summary(JSCSSMixin, MacroElement):
 {%- if this.figures %}{% set f = this.figures %}
 <div><span class="im-sum-range">{{ f.first|text }} to {{ f.last|text }}</span> &middot; <span class="im-sum-events">{{ f.events|count('event') }}</span></div>
 <div class="im-sum-categories">{% for label, n in f.by_category %}{{ label|text }}: {{ n|number }}{% if not loop.last %}, {% endif %}{% endfor %}</div>
-<div>Fatalities reported: <span class="im-sum-fatalities">{{ f.fatalities|number }}</span> &middot; people displaced: <span class="im-sum-displaced">{{ f.displaced|number }}</span></div>
+<div>Fatalities reported: <span class="im-sum-fatalities">{{ f.fatalities|number }}</span> &middot; people displaced: <span class="im-sum-displaced">{{ f.displaced|number }}</span>{% if f.estimated %} (some estimated from families){% endif %}</div>
 <div>Sources: <span class="im-sum-sources">{{ f.sources|number }}</span></div>
 {%- if this.review %}
 <div class="im-review-count">{{ this.review|count('place needs', 'places need') }} review (layer &ldquo;Needs review&rdquo;; list in review.csv)</div>
