@@ -112,7 +112,7 @@ def test_every_overlay_toggles_and_helmand_choropleth(seed_map, open_page):
     labels = [s.strip() for s in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
     for label in labels:
         box = page.get_by_label(label, exact=True)
-        drawn = "path, canvas, circle.im-slice"  # cluster donuts lose a category's arc
+        drawn = "path, canvas, circle.im-slice, .im-place-label"  # cluster donuts lose a category's arc
         before = page.locator(drawn).count()
         box.set_checked(not box.is_checked())
         after = page.locator(drawn).count()

@@ -234,3 +234,31 @@ def test_place_names_without_tiles(examples_map, open_page):
     page.get_by_label("Place names").uncheck()
     assert page.locator(".im-place-label").count() == 0
     assert run.errors == []
+
+
+def test_timeline_brushing_filters_map_and_summary(examples_map, open_page):
+    events, path = examples_map
+    run = open_page(path)
+    page = run.page
+    chart = page.locator(".im-timeline-chart")
+    drawn = page.evaluate(
+        "[...document.querySelectorAll('.im-timeline-chart .im-bar')].reduce((n, r) => n + +r.textContent.split(' ')[0], 0)"
+    )
+    assert drawn == len(events)  # every event is in a bar (stacked by category)
+    bars = set(page.evaluate("[...document.querySelectorAll('.im-bar')].map(r => r.dataset.category)"))
+    assert bars == set(events["category"])
+    box = chart.bounding_box()
+    # brush across the first tenth of the time span
+    page.mouse.move(box["x"] + 1, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + 20, steps=5)
+    page.mouse.up()
+    shown = int(page.locator(".im-summary").get_attribute("data-events"))
+    first_date = min(events["event_date"])
+    assert 0 < shown < len(events)
+    assert shown == _markers(page)
+    assert shown == int((events["event_date"] <= page.locator(".im-date-label").inner_text()[13:23]).sum())
+    assert page.locator(".im-date-label").inner_text().startswith(first_date)
+    chart.click(position={"x": box["width"] / 2, "y": 20})  # a click shows every day again
+    assert int(page.locator(".im-summary").get_attribute("data-events")) == len(events)
+    assert run.errors == []
