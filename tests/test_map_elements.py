@@ -210,3 +210,9 @@ def test_derived_people_are_marked():
     page = map_html(make_map(events, title="t"))
     assert "(some estimated from families)" in page
     assert '"household_size":' in page and "' (estimated: '" in page
+
+
+def test_place_labels_are_capped():
+    from mapper.maps.build import label_places
+
+    assert label_places(small_events(), limit=2)["n"] == ["Town 1", "Town 2"]

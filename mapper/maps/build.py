@@ -71,8 +71,13 @@ def _encode(values: list) -> object:
     return values
 
 
-def label_places(gdf: gpd.GeoDataFrame) -> dict:
-    """The places that have events, most events first (ties by name): ``{n: [name], y, x, c: [events]}``."""
+# place names drawn at most (the places with most events); more would only be hidden as overlapping
+MAX_LABELS = 300
+
+
+def label_places(gdf: gpd.GeoDataFrame, limit: int = MAX_LABELS) -> dict:
+    """The places that have events, most events first (ties by name), at most ``limit``:
+    ``{n: [name], y, x, c: [events]}``."""
     named = gdf[gdf["location"].notna()]
     places = pd.DataFrame(
         {
@@ -82,7 +87,7 @@ def label_places(gdf: gpd.GeoDataFrame) -> dict:
         }
     )
     counted = places.groupby(["n", "y", "x"], sort=False).size().reset_index(name="c")
-    counted = counted.sort_values(["c", "n", "y", "x"], ascending=[False, True, True, True], kind="stable")
+    counted = counted.sort_values(["c", "n", "y", "x"], ascending=[False, True, True, True], kind="stable")[:limit]
     return {
         "n": counted["n"].tolist(),
         "y": [float(v) for v in counted["y"]],

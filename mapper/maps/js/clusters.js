@@ -6,7 +6,7 @@ L.IncidentClusters = L.MarkerClusterGroup.extend({
         showCoverageOnHover: false,
         maxClusterRadius: 40,
         chunkedLoading: true,
-        spiderfyDistanceMultiplier: 1.6,
+        spiderfyDistanceMultiplier: 2.5,  // markers are up to ~50 px wide
         categories: {}   // category: [colour, label], in drawing order
     },
 

@@ -34,18 +34,27 @@ L.IncidentPlaceLabels = L.LayerGroup.extend({
     },
 
     _declutter: function () {
-        var map = this._map, taken = [];
+        var map = this._map, taken = [], shown = [];
         if (!map) return;
+        var view = map.getBounds().pad(0.2);
+        // writes, then one layout for all the reads, then writes: no reflow per label
         this.labels.forEach(function (m) {
             var el = m.getElement();
             if (!el) return;
-            el.style.display = '';
+            var inView = view.contains(m.getLatLng());
+            el.style.display = inView ? '' : 'none';
+            if (inView) shown.push(m);
+        });
+        shown.forEach(function (m) {
+            if (m.imSize === undefined) m.imSize = [m.getElement().offsetWidth, m.getElement().offsetHeight];
+        });
+        shown.forEach(function (m) {
             var p = map.latLngToContainerPoint(m.getLatLng());
-            var box = {x0: p.x + 18, y0: p.y - 8, x1: p.x + 18 + el.offsetWidth, y1: p.y - 8 + el.offsetHeight};
+            var box = {x0: p.x + 18, y0: p.y - 8, x1: p.x + 18 + m.imSize[0], y1: p.y - 8 + m.imSize[1]};
             var clash = taken.some(function (b) {
                 return box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1;
             });
-            if (clash) el.style.display = 'none';
+            if (clash) m.getElement().style.display = 'none';
             else taken.push(box);
         });
     }
