@@ -216,3 +216,15 @@ def test_place_labels_are_capped():
     from mapper.maps.build import label_places
 
     assert label_places(small_events(), limit=2)["n"] == ["Town 1", "Town 2"]
+
+
+def test_a_dask_frame_is_a_clear_error():
+    import dask_geopandas
+
+    from mapper.errors import InputError
+
+    lazy = dask_geopandas.from_geopandas(small_events(), npartitions=2)
+    with pytest.raises(
+        InputError, match=r"make_map draws a geopandas GeoDataFrame, not a dask_geopandas\..*GeoDataFrame"
+    ):
+        make_map(lazy)

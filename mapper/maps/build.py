@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..atomic import write_text
+from ..errors import InputError
 from ..schema import CATEGORIES
 from . import layers as ml
 from .elements import (
@@ -135,6 +136,11 @@ def make_map(
     For inputs too big to draw, pass a sample as ``events`` and the whole input's aggregates: ``admin_polys``
     (provinces with ``events``, ``fatalities``, ``displaced``) for the province layers and ``hexes`` for a
     layer of events per hexagon (the pipeline computes both for a dask frame)."""
+    if not isinstance(events, gpd.GeoDataFrame):
+        raise InputError(
+            f"make_map draws a geopandas GeoDataFrame, not a {type(events).__module__}.{type(events).__name__}: for a"
+            " dask frame draw a sample with its aggregates (admin_polys, hexes), as the pipeline's map job does"
+        )
     gdf = events.to_crs(4326) if events.crs else events
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     if layers:
