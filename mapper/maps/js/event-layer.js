@@ -101,16 +101,24 @@ L.IncidentEvents = L.FeatureGroup.extend({
         return this._keep(this.items.filter(function (it) { return it.d >= a && it.d <= b; }));
     },
 
+    // show exactly these items: only the difference to what is shown is removed and added (a cluster
+    // group re-clusters per marker, so re-adding every marker for each slider step would be slow)
     _keep: function (items) {
-        var onMap = !!this._map;
-        if (this.clusters && onMap) this.clusters.removeLayers(this._keptMarkers());
+        var clusters = this._map ? this.clusters : null, markers = this.markers, areas = this.areas;
+        items.forEach(function (it) { it.next = true; });
+        var gone = this.kept.filter(function (it) { return !it.next; });
+        var come = items.filter(function (it) { return !it.shown; });
+        items.forEach(function (it) { it.next = false; });
+        gone.forEach(function (it) { it.shown = false; if (it.a) areas.removeLayer(it.a); });
+        come.forEach(function (it) { it.shown = true; if (it.a) areas.addLayer(it.a); });
+        if (this.clusters) {
+            if (clusters && gone.length) clusters.removeLayers(gone.map(function (it) { return it.m; }));
+            if (clusters && come.length) clusters.addLayers(come.map(function (it) { return it.m; }));
+        } else {
+            gone.forEach(function (it) { markers.removeLayer(it.m); });
+            come.forEach(function (it) { markers.addLayer(it.m); });
+        }
         this.kept = items;
-        this.markers.clearLayers();
-        this.areas.clearLayers();
-        var markers = this.markers, areas = this.areas;
-        if (this.clusters) { if (onMap) this.clusters.addLayers(this._keptMarkers()); }
-        else items.forEach(function (it) { markers.addLayer(it.m); });
-        items.forEach(function (it) { if (it.a) areas.addLayer(it.a); });
         return items;
     },
 
