@@ -244,7 +244,7 @@ def make_map(
     if len(gdf) > 1:
         # the first view keeps the events clear of the summary (top left) and the legend and date filter
         m.fit_bounds(
-            [[miny, minx], [maxy, maxx]], padding_top_left=(50, 130), padding_bottom_right=(50, 150), max_zoom=8
+            [[miny, minx], [maxy, maxx]], padding_top_left=(50, 130), padding_bottom_right=(50, 210), max_zoom=8
         )
     return m
 
