@@ -96,9 +96,9 @@ class EventClusters(JSCSSMixin, MacroElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = new L.IncidentClusters({{ this.options|tojavascript }});
-// on the map once every event layer has handed over its markers: one clustering pass for all
-setTimeout(function () { {{ this.get_name() }}.addTo({{ this._parent.get_name() }}); }, 0);
+// on the map before the layers hand over their markers: markercluster checks every marker added off the map
+// against its whole waiting list (quadratic: minutes for 100k events)
+var {{ this.get_name() }} = new L.IncidentClusters({{ this.options|tojavascript }}).addTo({{ this._parent.get_name() }});
 {% endmacro %}
 """
     )
