@@ -13,6 +13,7 @@ One pass over the sentences of a report:
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -20,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Gazetteer, Place
+from gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Gazetteer, Place, normalize
 from gazetteer.geoparse import Geoparser, Mention
 from gazetteer.words import (
     DAYS,
@@ -101,7 +102,88 @@ class _Focus:
     place: Place | None = None  # the last town an event stood on, for "the city"
 
 
-def _triggers(text: str) -> dict[str, tuple[lx.Trigger, int]]:
+def _object_kind(head: str) -> str | None:
+    """What a noun phrase names: 'armed' (soldiers, a base, a named group), 'civilian' (villagers, a market),
+    'place' (a capitalised name, "the town of X") or None. The head noun is the last one."""
+    a = [m.end() for m in lx.ARMED_TARGET.finditer(head)]
+    c = [m.end() for m in lx.CIVILIAN_TARGET.finditer(head)]
+    if a or c:
+        return "armed" if max(a, default=-1) > max(c, default=-1) else "civilian"
+    if lx.ACTOR_RX.match(head.strip()) or lx.ACTOR_RX.match(re.sub(r"^the\s+", "", head.strip(), flags=re.I)):
+        return "armed"
+    if lx.PLACE_NOUN_OF.match(head.strip()) and re.search(r"\b[A-Z]", head):
+        return "place"
+    return None
+
+
+def _noun_phrase_after(text: str, pos: int) -> str:
+    rest = text[pos : pos + 90].lstrip()
+    end = lx.OBJECT_END.search(rest)
+    return rest[: end.start()] if end else rest
+
+
+def _toll_victims(text: str) -> str | None:
+    """'armed' when the sentence's dead include fighters, 'civilian' when they are only civilians."""
+    armed = civilian = False
+    for m in lx.KILL_VERB.finditer(text):
+        head = _noun_phrase_after(text, m.end())
+        armed = armed or bool(lx.ARMED_VICTIM.search(head))
+        civilian = civilian or bool(lx.CIVILIAN_TARGET.search(head))
+    for m in re.finditer(r"\b(?:were|was|been)\s+(?:\w+\s+)?(?:killed|shot dead|executed)|\bdied\b", text):
+        before = text[max(0, m.start() - 60) : m.start()]
+        armed = armed or bool(lx.ARMED_VICTIM.search(before))
+        civilian = civilian or bool(lx.CIVILIAN_TARGET.search(before))
+    return "armed" if armed else "civilian" if civilian else None
+
+
+def _clause_triggers(text: str, others: bool) -> list[tuple[lx.Trigger, int, int]]:
+    """Events read from a clause: an attack verb and what it was done to (its object, or its subject in the
+    passive); a verb of killing and who was killed when nothing else in the sentence names an event."""
+    out: list[tuple[lx.Trigger, int, int]] = []
+    for m in lx.ATTACK_VERB.finditer(text):
+        before = text[: m.start()]
+        if lx.ONGOING_BEFORE.search(before) and m.group(0).lower().endswith("ing"):
+            continue  # "was targeting civilians": a characterisation, not one act at one time
+        if lx.WEAPON_SUBJECT.search(before[-50:]):
+            out.append((lx.CLAUSE_STRIKE, m.start(), m.end()))
+            continue
+        head = _noun_phrase_after(text, m.end())
+        if head.lower().startswith("by ") or (lx.PASSIVE_BEFORE.search(before) and m.group(0).lower().endswith("ed")):
+            if re.match(r"by\s+(?:\w+\s+){0,2}(?:drones?|warplanes?|jets?|aircraft|missiles?|rockets?)\b", head, re.I):
+                out.append((lx.CLAUSE_STRIKE, m.start(), m.end()))
+                continue
+            head = re.split(r"[,;:]", before)[-1]  # "a police convoy was attacked": the subject was the target
+        kind = _object_kind(head)
+        if kind == "place":
+            kind = "civilian" if _toll_victims(text) == "civilian" else "armed"
+        if kind == "armed":
+            out.append((lx.CLAUSE_CLASH, m.start(), m.end()))
+        elif kind == "civilian":
+            out.append((lx.CLAUSE_ATTACK, m.start(), m.end()))
+    if not others and not out:
+        for m in lx.KILL_VERB.finditer(text):
+            if not lx.ACTOR_RX.search(text[: m.start()]):
+                continue  # no one named as killer: a toll of something told elsewhere
+            kind = _object_kind(_noun_phrase_after(text, m.end()))
+            if kind == "armed":
+                out.append((lx.KILL_CLASH, m.start(), m.end()))
+            elif kind == "civilian":
+                out.append((lx.CLAUSE_ATTACK, m.start(), m.end()))
+            break
+    return out
+
+
+def _background(text: str, start: int, end: int, year: int | None) -> bool:
+    """An event word told as the background of the story: a year before the report's ("captured in 2012",
+    "the 2010 bombings") or "years ago" in the same clause."""
+    after = lx.BACKGROUND_AFTER.match(text, end)
+    if after and (after.group("year") is None or year is None or int(after.group("year")) < year):
+        return True
+    before = lx.BACKGROUND_BEFORE.search(text[max(0, start - 30) : start])
+    return bool(before and year is not None and int(before.group("year")) < year)
+
+
+def _triggers(text: str, year: int | None = None) -> dict[str, tuple[lx.Trigger, int]]:
     """Per category, the most specific trigger in a sentence and its position."""
     if not lx.ANY_TRIGGER.search(text):
         return {}
@@ -109,16 +191,36 @@ def _triggers(text: str) -> dict[str, tuple[lx.Trigger, int]]:
     best: dict[str, tuple[lx.Trigger, int, int]] = {}
     for t in lx.TRIGGERS:
         for m in t.pattern.finditer(text):
-            if any(a <= m.start() < b for a, b in ignored):
+            if any(a <= m.start() < b for a, b in ignored) or _background(text, m.start(), m.end(), year):
                 continue
             cur = best.get(t.category)
             if cur is None or t.rank > cur[0].rank:
                 best[t.category] = (t, m.start(), m.end())
             break
+    for t, s, e in _clause_triggers(text, bool(best)):
+        if any(a <= s < b for a, b in ignored) or _background(text, s, e, year):
+            continue
+        cur = best.get(t.category)
+        if cur is None or t.rank > cur[0].rank or (cur[0].toll and t.category == "attack"):
+            best[t.category] = (t, s, e)
     # "gunmen stormed a school": the attack on civilians, not also a battle for the school
     for civil in ("attack", "unrest"):
         if civil in best and "clash" in best and best[civil][1] <= best["clash"][1] < best[civil][2]:
             del best["clash"]
+    # "launched a drone attack on": one strike, not also a battle
+    if "strike" in best and "clash" in best:
+        (_t1, s1, e1), (_t2, s2, e2) = best["strike"], best["clash"]
+        if s1 < e2 and s2 < e1:
+            del best["clash"]
+    if "clash" in best and best["clash"][0].mutual:
+        if "attack" in best and best["attack"][0].toll:
+            del best["attack"]  # "fighting killed four civilians": the fighting's toll, not a second event
+        if "unrest" in best:
+            del best["clash"]  # "protesters clashed with police": the protest, not a battle
+    if "clash" in best and best["clash"][0].weak:
+        t, s, e = best["clash"]
+        if not re.search(r"\bthe\s+(?:\w+\s+)?$", text[:s]) and _fatalities(text)[1]:
+            best["clash"] = (dataclasses.replace(t, weak=False), s, e)  # "fighting in X killed four": an event
     return {c: (t, start) for c, (t, start, _end) in best.items()}
 
 
@@ -152,10 +254,27 @@ def _first_number(patterns: list[re.Pattern], text: str) -> tuple[int | None, st
     return None, None
 
 
+def _fatalities(text: str) -> tuple[int | None, str | None]:
+    """The toll a sentence gives: a sum of kinds of people ("a soldier and two police officers died" = 3) or
+    the first figure of the toll patterns."""
+    if not ANY_NUMBER.search(text) and not re.search(r"\b(?:a|an)\s", text):
+        return None, None
+    for rx in lx.TOLL_SUM:
+        m = rx.search(text)
+        if m:
+            parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group("list"))
+            values = [parse_number(n.group("n"))[0] for p in parts if (n := lx.ONE_KIND.match(p))]
+            if len(values) == len(parts) and all(v is not None for v in values):
+                return sum(v for v in values if v is not None), m.group("list")
+    return _first_number(lx.FATALITIES, text)
+
+
 def _place_role(text: str, sent: Sentence, m: Mention) -> str:
     """'event', 'destination' or 'other' (talks, speakers, organisations, actors)."""
     before = text[sent.start : m.start][-80:]
     after = text[m.end : m.end + 30]
+    if lx.NAME_OF_THING_BEFORE.search(before) or lx.NAME_OF_THING_AFTER.match(after):
+        return "other"
     if lx.NOT_EVENT_AFTER.match(after) and not lx.ORIGIN_BEFORE.search(before):
         return "other"
     m_before = lx.NOT_EVENT_BEFORE.search(before)
@@ -164,6 +283,16 @@ def _place_role(text: str, sent: Sentence, m: Mention) -> str:
     if lx.DESTINATION_BEFORE.search(before[-60:]):
         return "destination"
     return "event"
+
+
+def _unit_named_after(town: Place, gz: Gazetteer) -> Place | None:
+    """The province a town gives its name to (it is the province's capital or bears the same name)."""
+    unit = gz.admin1_of(town)
+    if unit is None or unit.kind != ADMIN1:
+        return None
+    if unit.capital_id == town.place_id or normalize(unit.name) == normalize(town.name):
+        return unit
+    return None
 
 
 def _precision(place: Place, vague: bool) -> int:
@@ -195,6 +324,8 @@ def _locate(
         before = text[sent.start : m.start]
         if lx.PROVINCIAL_CAPITAL_OF.search(before) and place.kind == ADMIN1:
             place = gz.capital_of(place) or place
+        elif m.qualifier == ADMIN1 and place.kind == PLACE:
+            place = _unit_named_after(place, gz) or place  # "Hodeidah governorate": the unit, not its capital
         vague_m = lx.VAGUE_BEFORE.search(before[-70:])
         start = sent.start + vague_m.start() + len(before) - len(before[-70:]) if vague_m else m.start
         end = m.end
@@ -221,6 +352,8 @@ def _locate(
         review = _ambiguity(chosen, place)
         if review is None and prec == 3:
             review = _unknown_place(text, sent, mentions) or "province only"
+        elif review is None and place.kind == ADMIN2:
+            review = _unknown_place(text, sent, mentions)  # "the village of X in Y district": Y, and X to add
         return place, prec, words, True, destination, review
     # "the provincial capital", "the province": the province in focus
     local = text[sent.start : sent.end]
@@ -436,7 +569,7 @@ def extract(
         if sent.heading or lx.NON_EVENT.search(local):
             _update_focus(focus, ms, gz)
             continue
-        found = _triggers(local)
+        found = _triggers(local, report.report_date.year)
         anaphor = _ANAPHOR.match(local)
         if not found and anaphor:
             cat = _ANAPHOR_CATEGORY.get(anaphor.group(1).lower())
@@ -444,7 +577,7 @@ def extract(
             if target is not None:
                 target.sentences.append(sent)
                 if target.category in VIOLENT and target.fatalities_text is None:
-                    target.fatalities, target.fatalities_text = _first_number(lx.FATALITIES, local)
+                    target.fatalities, target.fatalities_text = _fatalities(local)
             _update_focus(focus, ms, gz)
             continue
         if not found:
@@ -488,7 +621,7 @@ def extract(
                 # "killing 35 civilians and seven soldiers": the civilians are the attack's toll
                 d.fatalities, d.fatalities_text = _first_number(lx.CIVILIAN_FATALITIES, local)
             if category in VIOLENT and not violent_done and d.fatalities_text is None:
-                d.fatalities, d.fatalities_text = _first_number(lx.FATALITIES, local)
+                d.fatalities, d.fatalities_text = _fatalities(local)
                 violent_done = d.fatalities_text is not None
             if category == "displacement":
                 d.families, _ = _first_number(lx.FAMILIES, local)
@@ -549,7 +682,7 @@ def _attach_figures(events: list[_Draft], sent: Sentence) -> None:
     target = next((e for e in violent if e.sentences[0].start == last_sentence), None)
     if target is None or target.fatalities_text is not None:
         return
-    value, words = _first_number(lx.FATALITIES, sent.text)
+    value, words = _fatalities(sent.text)
     if words is not None:
         target.fatalities, target.fatalities_text = value, words
         target.sentences.append(sent)

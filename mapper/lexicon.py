@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 from .numbers import NUMBER, QUALIFIER
+
+
+def word_list(name: str) -> list[str]:
+    """The entries of ``mapper/data/lexicon/<name>``: one a line, blank lines and ``#`` comments skipped."""
+    text = resources.files("mapper").joinpath("data", "lexicon", name).read_text(encoding="utf-8")
+    return [s for line in text.splitlines() if (s := line.strip()) and not s.startswith("#")]
+
+
+def alternation(name: str) -> str:
+    """A word list as one regex group, longest entries first so that a longer reading wins."""
+    return "(?:" + "|".join(sorted(word_list(name), key=len, reverse=True)) + ")"
 
 
 @dataclass(frozen=True)
@@ -16,10 +28,12 @@ class Trigger:
     sub_event_type: str
     rank: int  # within a category, the higher rank is the more specific reading of one event
     weak: bool = False  # a weak trigger alone makes an event only with a precise own place
+    mutual: bool = False  # fighting between two sides: civilians killed in it are its toll, not an attack
+    toll: bool = False  # a toll phrase ("killing 9 civilians"): the kind of event only when nothing else says it
 
 
-def _t(rx: str, category: str, event_type: str, sub: str, rank: int, weak: bool = False) -> Trigger:
-    return Trigger(re.compile(rx, re.I), category, event_type, sub, rank, weak)
+def _t(rx: str, category: str, event_type: str, sub: str, rank: int, weak: bool = False, **flags: bool) -> Trigger:
+    return Trigger(re.compile(rx, re.I), category, event_type, sub, rank, weak, **flags)
 
 
 EXPLOSIONS = "Explosions/Remote violence"
@@ -49,6 +63,16 @@ TRIGGERS: list[Trigger] = [
         "Shelling/artillery/missile attack",
         2,
     ),
+    _t(  # strikes told by their effect or in the passive: "pounded with missiles", "hit by a rocket"
+        r"\b(?:(?:pounded|bombarded|hit|struck|targeted|rocked|destroyed|damaged|levell?ed|flattened|shaken)\s+"
+        r"(?:\w+\s+)?(?:by|with|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:missiles?|rockets?|shells?|mortars?|drones?|"
+        r"bombs?|air ?strikes?|airstrikes?|strikes?|artillery|shelling|bombardment|grenades?|projectiles?)|"
+        r"bombarded|bombarding|bombardment|pounded|pounding)\b",
+        "strike",
+        EXPLOSIONS,
+        "Shelling/artillery/missile attack",
+        2,
+    ),
     _t(
         r"\b(?:suicide (?:bomb(?:ers?|ings?|s)?|attack(?:er)?s?|car bombs?)|suicide vests?)\b",
         "strike",
@@ -65,7 +89,8 @@ TRIGGERS: list[Trigger] = [
     ),
     _t(
         r"\b(?:ieds?|roadside bombs?|(?:truck|lorry|vehicle|motorcycle|motorbike|bicycle) bombs?|improvised explosive|landmines?|land mines?|car bombs?|bomb (?:blast|attack)s?|"
-        r"(?:an |the )?explosions?|blasts?|exploded|detonated)\b",
+        r"(?:an |the )?explosions?|blasts?|exploded|detonated|blew up|blown up|blowing up|went off|grenades?|"
+        r"explosive devices?)\b",
         "strike",
         EXPLOSIONS,
         "Remote explosive/landmine/IED",
@@ -88,8 +113,16 @@ TRIGGERS: list[Trigger] = [
         4,
     ),
     _t(
-        r"\b(?:clash(?:es|ed)?|gun ?battles?|firefights?|exchange of fire|exchanged fire|heavy fighting|"
-        r"fought|ambush(?:ed)?|attacked (?:a |an |the )?(?:[\w-]+ ){0,3}(?:checkpoints?|base|outpost|convoy|positions?|posts?|"
+        r"\b(?:clash(?:es|ed|ing)?|gun ?battles?|firefights?|fire ?fights?|exchanges? of fire|exchang(?:ed|ing) fire|"
+        r"heavy fighting|fought|skirmish(?:es|ed)?)\b",
+        "clash",
+        "Battles",
+        "Armed clash",
+        2,
+        mutual=True,
+    ),
+    _t(
+        r"\b(?:ambush(?:ed)?|attacked (?:a |an |the )?(?:[\w-]+ ){0,3}(?:checkpoints?|base|outpost|convoy|positions?|posts?|"
         r"patrol|troops|soldiers|forces)|attacked (?:the |a )?(?:town|city|village|district|port|camp)|"
         r"(?:launched|mounted) an? (?:\w+ )?(?:attack|assault|offensive) on)\b",
         "clash",
@@ -97,18 +130,25 @@ TRIGGERS: list[Trigger] = [
         "Armed clash",
         2,
     ),
-    _t(r"\bfighting\b", "clash", "Battles", "Armed clash", 1, weak=True),
+    _t(r"\bfighting\b", "clash", "Battles", "Armed clash", 1, weak=True, mutual=True),
     _t(
         r"\b(?:massacred?|executed|abducted|kidnapped|beheaded|hacked (?:\w+ ){0,4}to death|burned (?:\w+ ){0,3}alive|"
-        r"kill(?:ed|ing) (?:\w+ ){0,3}(?:civilians|passengers|villagers|worshippers|students|pupils|farmers)|"
         r"(?:attacked|stormed|raided) (?:a |an |the )?(?:[\w'’-]+ ){0,3}(?:schools?|college|university|hospital|"
         r"clinic|mosques?|church(?:es)?|market|villages?|wedding|funeral|bus|displacement camp|refugee camp)\b|opened fire on "
         r"(?:civilians|worshippers|villagers|a crowd|passengers)|attack(?:ed|s)? on (?:civilians|villagers|a village|a "
-        r"market|worshippers|a mosque|a church|a school|a hospital|a camp)|gunmen (?:killed|attacked|stormed))\b",
+        r"market|worshippers|a mosque|a church|a school|a hospital|a camp))\b",
         "attack",
         "Violence against civilians",
         "Attack",
         3,
+    ),
+    _t(
+        r"\bkill(?:ed|ing) (?:\w+ ){0,3}(?:civilians|passengers|villagers|worshippers|students|pupils|farmers)\b",
+        "attack",
+        "Violence against civilians",
+        "Attack",
+        3,
+        toll=True,
     ),
     _t(
         r"\b(?:fled|flee|fleeing|displaced|displacement|idps?|internally displaced|forced (?:\w+ )?(?:from|out of) "
@@ -145,15 +185,56 @@ TRIGGERS: list[Trigger] = [
     ),
 ]
 
+# -- the clause reader: verb + object ---------------------------------------------------------------
+# "X attacked/raided/opened fire on Y": what Y is (soldiers, a market, a town) decides the kind of event
+ATTACK_VERB = re.compile(rf"\b{alternation('attack_verbs.txt')}\b", re.I)
+KILL_VERB = re.compile(rf"\b{alternation('kill_verbs.txt')}\b", re.I)
+CIVILIAN_TARGET = re.compile(rf"\b{alternation('civilian_targets.txt')}\b", re.I)
+ARMED_TARGET = re.compile(rf"\b{alternation('armed_targets.txt')}\b", re.I)
+ARMED_VICTIM = re.compile(rf"\b{alternation('victims_armed.txt')}\b", re.I)
+# the object noun phrase ends at a preposition, a clause break or a participle
+OBJECT_END = re.compile(
+    r"[,;:.()]|\s(?:in|near|on|at|outside|around|inside|from|with|during|after|before|while|when|as|and|but|"
+    r"across|along|between|last|early|late|overnight|yesterday|today|this|killing|leaving|wounding|injuring)\b",
+    re.I,
+)
+# "the town of", "the village of": the noun names the place that follows
+PLACE_NOUN_OF = re.compile(
+    r"^(?:the\s+)?(?:(?:\w+\s+)?(?:town|city|port|capital|district|province|region|area|locality|commune|"
+    r"municipality)\s+of\s+)?(?=[A-Z])"
+)
+CLAUSE_CLASH = Trigger(re.compile(r"$^"), "clash", "Battles", "Armed clash", 2)
+CLAUSE_ATTACK = Trigger(re.compile(r"$^"), "attack", "Violence against civilians", "Attack", 3)
+KILL_CLASH = Trigger(re.compile(r"$^"), "clash", "Battles", "Armed clash", 1)
+CLAUSE_STRIKE = Trigger(re.compile(r"$^"), "strike", EXPLOSIONS, "Air/drone strike", 2)
+# the subject of an attack verb is a weapon: "drones attacked the port" is a strike
+WEAPON_SUBJECT = re.compile(
+    r"\b(?:drones?|warplanes?|jets?|aircraft|helicopters?|missiles?|rockets?|artillery|gunships?|bombers?)"
+    r"(?:\s+\w+){0,2}\s*(?:(?:was|were|have|has|had)\s+)?$",
+    re.I,
+)
+# "was targeting", "have been attacking", "keep raiding": an ongoing or habitual activity
+ONGOING_BEFORE = re.compile(
+    r"\b(?:was|were|is|are|been|be|keeps?|kept|continues? to|continued|accused (?:\w+ ){0,3}of|of)\s+(?:\w+ly\s+)?$",
+    re.I,
+)
+# a passive ("a convoy was attacked by ..."): the target stands before the verb
+PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+\s+)?$", re.I)
+
 # one pass to skip the many sentences that hold no trigger at all
-ANY_TRIGGER = re.compile("|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.I)
+ANY_TRIGGER = re.compile(
+    "|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS) + f"|(?:{ATTACK_VERB.pattern})|(?:{KILL_VERB.pattern})",
+    re.I,
+)
 
 # sentence-level contexts in which trigger words do not report an event
 NON_EVENT = re.compile(
     r"\b(?:fighting (?:has |had )?continu\w*|continu\w* (?:fighting|clashes)|peace talks|ceasefire talks|"
     r"(?:halt|stop|end|cease) (?:the |their |its )?(?:offensive|fighting|attacks|strikes)|hunger strikes?|"
     r"general strike|labou?r strike|strike action|(?:no|never) (?:new )?(?:attacks?|strikes?|clashes)|"
-    r"threaten(?:ed|s)? to|could (?:launch|attack)|would (?:launch|attack)|plans? to (?:attack|strike))\b",
+    r"threaten(?:ed|s)? to|could (?:launch|attack)|would (?:launch|attack)|plans? to (?:attack|strike)|"
+    + alternation("non_event.txt")
+    + r")\b",
     re.I,
 )
 # trigger matches to ignore wherever they stand
@@ -162,7 +243,7 @@ IGNORE_MATCH = re.compile(
     r"took (?:a |the )?(?:decision|step|steps|measures)|took to (?:the )?streets|"
     r"captured (?:on|in) (?:video|camera|film)|(?:gunfire|shots|explosions?|blasts?)(?: and \w+)? (?:(?:were|was|could be) )?"
     r"heard|heard (?:\w+ ){0,3}(?:explosions?|blasts?)|(?:troops|forces|fighters|soldiers|militants|rebels|tanks|"
-    r"convoys?) (?:\w+ ){0,2}crossed)\b",
+    r"convoys?) (?:\w+ ){0,2}crossed|" + alternation("ignore.txt") + r")\b",
     re.I,
 )
 
@@ -244,24 +325,52 @@ CIVILIAN_FATALITIES = [
     )
 ]
 FATALITIES = [
-    re.compile(rf"\b(?:killed|killing|kills|left|leaving)\s+{_N}\s+(?:{_VICTIMS}\s+)?(?:dead)?", re.I),
+    re.compile(
+        rf"\b(?:killed|killing|kills|left|leaving|executed|executing|massacred|massacring|shot dead|shooting dead|"
+        rf"gunned down|murdered|beheaded|slaughtered)\s+{_N}\s+(?:{_VICTIMS}\s+)?(?:dead)?",
+        re.I,
+    ),
+    re.compile(rf"\bshot\s+{_N}\s+(?:{_VICTIMS}\s+)?dead\b", re.I),
     re.compile(
         rf"\b{_N}\s+(?:{_VICTIMS}\s*)?(?:,[^,.;]{{1,40}},\s*)?(?:\w+\s+){{0,2}}(?:were|have been|had been|was|are|"
         rf"being)?\s*"
-        rf"(?:killed|dead|died|slain|lost their lives|perished)\b",
+        rf"(?:killed|dead|died|slain|lost their lives|perished|executed|massacred|shot dead|gunned down|murdered|"
+        rf"beheaded|shot and killed)\b",
         re.I,
     ),
     re.compile(rf"\bdeath toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|reached|rose to|climbed to|stands at)\s+{_N}", re.I),
     re.compile(rf"\b{_N}\s+(?:deaths|fatalities|dead)\b", re.I),
 ]
-_DISPLACED_VERB = r"(?:fled|flee|fleeing|displaced|uprooted|forced|left|abandoned|evacuated|sought|sheltering|arrived)"
+# a toll given as a sum of people: "a soldier and two police officers died", "killing a teacher, two pupils and a guard"
+_ONE_KIND = (
+    rf"(?:a|an|one|{NUMBER})\s+(?:[a-z]+\s+)?(?:soldiers?|police ?m[ae]n|police officers?|officers?|civilians?|"
+    r"child(?:ren)?|wom[ae]n|m[ae]n|guards?|fighters?|militants?|rebels?|villagers?|residents?|people|persons?|"
+    r"gendarmes?|journalists?|workers?|students?|pupils?|teachers?|farmers?|members?|passengers?|boys?|girls?)"
+)
+TOLL_SUM = [
+    re.compile(
+        rf"\b(?P<list>{_ONE_KIND}(?:\s*,\s*{_ONE_KIND})*,?\s+and\s+{_ONE_KIND})\s+(?:(?:were|was|have been|had been)\s+)?"
+        r"(?:killed|died|dead|slain|shot dead|executed)\b",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?:killed|killing|kills|executed|shot dead)\s+(?P<list>{_ONE_KIND}(?:\s*,\s*{_ONE_KIND})*,?\s+and\s+"
+        rf"{_ONE_KIND})\b",
+        re.I,
+    ),
+]
+ONE_KIND = re.compile(rf"(?P<n>a|an|one|{NUMBER})\s+", re.I)
+_DISPLACED_VERB = (
+    r"(?:fled|flee|fleeing|displaced|uprooted|forced|left|abandoned|evacuated|sought|sheltering|arrived|crossed|"
+    r"took|relocated|moved|escaped)"
+)
 FAMILIES = [
     re.compile(rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:families|households)\b", re.I),
 ]
 PEOPLE_DISPLACED = [
     re.compile(rf"\bbetween\s+{_N}\s+and\s+(?:{NUMBER})\s+(?:people|persons|individuals|residents|civilians)", re.I),
     re.compile(
-        rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:people|persons|individuals|residents|civilians|villagers|idps|"
+        rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:people|persons|individuals|residents|civilians|villagers|idps|refugees|"
         rf"internally displaced(?: people| persons)?)\s+(?:\w+\s+){{0,3}}{_DISPLACED_VERB}",
         re.I,
     ),
@@ -282,7 +391,8 @@ PEOPLE_DISPLACED = [
 NOT_EVENT_BEFORE = re.compile(
     r"\b(?:talks|negotiations|negotiators|summit|conference|meeting|agreement|deal|accord|embassy|visit(?:ed|ing)?|"
     r"signed|mediated|hosted|spokes(?:man|woman|person)|commander|ambassador|envoy|officials?|minister|ministry|"
-    r"statement|based|headquartered|according to|government of|leaders? of|president of)\b(?P<gap>[^.;]{0,40})$",
+    r"statement|based|headquartered|according to|government of|leaders? of|president of|speaking|spoke|"
+    r"press conference|news conference|briefing|addressing)\b(?P<gap>[^.;]{0,40})$",
     re.I,
 )
 # a verb in the gap means the place belongs to the reported event, not to the speaker or the talks
@@ -301,6 +411,17 @@ NOT_EVENT_AFTER = re.compile(
     r"-led|-backed| troops| fighters| militias?| militiam[ae]n| rebels| insurgents| gunmen)\b",
     re.I,
 )
+# names of things after a town: "Operation Kandahar", "the Lampedusa ferry", "fighters from X" (their origin)
+NAME_OF_THING_BEFORE = re.compile(
+    r"(?:\b(?:Operation|MV|MS|MT|SS)\s+|\b(?i:fighters|militants|troops|soldiers|rebels|gunmen|insurgents|jihadists|"
+    r"militiam[ae]n|forces|reinforcements|units?|brigades?|battalions?)\s+(?:\w+\s+)?(?i:from|based in)\s+(?:the\s+)?)$"
+)
+# an event told as background: "seized by rebels years ago", "captured in 2012", "since 2014"
+BACKGROUND_AFTER = re.compile(
+    r"[^,;.()]{0,50}?\b(?:(?:\w+\s+)?(?:years|decades)\s+ago|(?:in|since|during)\s+(?:\w+\s+)?(?P<year>(?:19|20)\d\d))\b"
+)
+BACKGROUND_BEFORE = re.compile(r"\b(?:since|the|in)\s+(?P<year>(?:19|20)\d\d)\s+(?:\w+\s+)?$")
+NAME_OF_THING_AFTER = re.compile(r"^\s+(?:ferry|boat|vessel|ship|tanker|freighter|trawler)\b", re.I)
 # "residents who fled Lashio said": the name is where they fled from, not the speaker
 ORIGIN_BEFORE = re.compile(r"\b(?:fled|fleeing|left|escaped|from|in|near|outside)\s+(?:the\s+)?$", re.I)
 DESTINATION_BEFORE = re.compile(

@@ -50,3 +50,102 @@ def test_hostile_text_is_kept_as_text(geoparser):
 def test_text_without_events(geoparser):
     assert _events("The weather was fine and the market opened as usual.", geoparser) == []
     assert _events("Il y a eu des combats à Gao hier.", geoparser) == []
+
+
+def _kinds(ev):
+    return sorted((e["category"], e["fatalities"]) for e in ev)
+
+
+# -- the clause reader: an attack verb and what it was done to -------------------------------------
+
+
+def test_the_three_sentences_of_the_issue(geoparser):
+    ev = _events("Taliban fighters attacked Lashkar Gah on Sunday, killing 12 soldiers.", geoparser)
+    assert [(e["category"], e["fatalities"], e["country_code"], e["actor1"]) for e in ev] == [
+        ("clash", 12, "AF", "Taliban")
+    ]
+    ev = _events("Boko Haram fighters raided Monguno on Friday, killing 4 soldiers.", geoparser)
+    assert [(e["category"], e["fatalities"], e["location"]) for e in ev] == [("clash", 4, "Monguno")]
+    ev = _events("Fighting in Qala-e Gaz district of Helmand province killed four civilians on Saturday.", geoparser)
+    (e,) = ev
+    assert (e["category"], e["fatalities"], e["geo_precision"]) == ("clash", 4, 3)
+    assert "Qala-e Gaz" in e["review"]
+
+
+def test_attack_verbs_read_their_object(geoparser):
+    # armed objects make a battle, civilian objects an attack on civilians, a town the toll decides
+    assert _kinds(_events("Gunmen attacked police in Kano on Monday, killing three officers.", geoparser)) == [
+        ("clash", 3)
+    ]
+    assert _kinds(_events("Armed men opened fire on a police patrol in Kirkuk on Thursday.", geoparser)) == [
+        ("clash", None)
+    ]
+    assert _kinds(_events("ISWAP fighters raided Damboa overnight, killing 6 soldiers.", geoparser)) == [("clash", 6)]
+    assert _kinds(_events("Bandits raided Gusau on Tuesday, killing nine farmers.", geoparser)) == [("attack", 9)]
+    assert _kinds(_events("A police convoy was ambushed near Kirkuk on Friday.", geoparser)) == [("clash", None)]
+    # an ongoing characterisation is not one act
+    assert _events("Officials in Kharkiv said the army was targeting civilians.", geoparser) == []
+
+
+def test_kill_verbs_with_a_named_killer(geoparser):
+    assert _kinds(_events("Al-Shabaab militants killed five soldiers near Baidoa on Monday.", geoparser)) == [
+        ("clash", 5)
+    ]
+    assert _kinds(_events("Militants executed 11 villagers near Djibo on Sunday.", geoparser)) == [("attack", 11)]
+
+
+def test_strikes_told_by_their_effect_or_in_the_passive(geoparser):
+    for text in (
+        "The city of Kharkiv was pounded with missiles overnight.",
+        "An apartment block in Dnipro was hit by a missile on Friday, killing five people.",
+        "A bomb blew up at a bus station in Quetta on Monday.",
+        "The bridge outside Izium was blown up on Tuesday.",
+        "Drones attacked the port of Odesa overnight.",
+    ):
+        assert [e["category"] for e in _events(text, geoparser)] == ["strike"], text
+
+
+def test_one_incident_is_one_event(geoparser):
+    assert [e["category"] for e in _events("Protesters clashed with police in Nairobi on Tuesday.", geoparser)] == [
+        "unrest"
+    ]
+    ev = _events("Russian forces launched a drone attack on Odesa overnight, killing two people.", geoparser)
+    assert _kinds(ev) == [("strike", 2)]
+    ev = _events("Fighting between the army and rebels near Goma killed seven civilians on Tuesday.", geoparser)
+    assert _kinds(ev) == [("clash", 7)]
+
+
+def test_tolls_as_sums_and_other_verbs(geoparser):
+    ev = _events("A soldier and two police officers died when their vehicle hit a landmine near Kidal.", geoparser)
+    assert _kinds(ev) == [("strike", 3)]
+    ev = _events("Troops shot dead four protesters in Mandalay on Saturday.", geoparser)
+    assert _kinds(ev) == [("unrest", 4)]
+
+
+def test_displaced_from_a_governorate_stand_on_the_unit(geoparser):
+    (e,) = _events("Some 4,458 families were displaced from Hodeidah governorate last week, the UN said.", geoparser)
+    assert e["geo_precision"] == 3 and e["admin1"] == e["location"] and e["displaced_families"] == 4458
+    (e,) = _events("About 3,000 people fled their homes in Taiz governorate on Monday.", geoparser)
+    assert e["geo_precision"] == 3 and e["displaced_people"] == 3000
+
+
+def test_no_phantom_events(geoparser):
+    for text in (
+        "The army denied reports that rebels had attacked Bunia.",
+        "The striker scored twice as the visitors beat the hosts in Kano on Sunday.",
+        "The minister vowed to fight corruption in Kabul.",
+        "A court in Kampala sentenced two men over the 2010 bombings.",
+        "Some 300 displaced families returned to their homes in Mosul last week.",
+        "Residents of the camp for displaced people near Nyala complained about food shortages.",
+        "Hundreds of families are still waiting to be evacuated from Mariupol.",
+        "The town of Kidal, seized by rebels years ago, held elections on Sunday.",
+        "Lawmakers clashed over the budget in Nairobi on Tuesday.",
+    ):
+        assert _events(text, geoparser) == [], text
+
+
+def test_places_that_are_not_the_event_site(geoparser):
+    (e,) = _events("Fighters from Tillaberi attacked an army post near Menaka on Friday.", geoparser)
+    assert e["category"] == "clash" and e["country_code"] == "ML"
+    (e,) = _events("Speaking in Kyiv, the mayor said shelling hit Kherson overnight.", geoparser)
+    assert "Kherson" in e["location"]
