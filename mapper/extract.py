@@ -52,23 +52,7 @@ _ANAPHOR = re.compile(
     r"^(?:The|These|Those|Such)\s+(?:\w+\s+)?(strikes|air ?strikes|raids|attacks?|clashes|"
     r"bombings?|shelling|fighting|explosions?|blasts?)\b"
 )
-_ANAPHOR_CATEGORY = {
-    "strikes": "strike",
-    "airstrikes": "strike",
-    "air strikes": "strike",
-    "raids": "strike",
-    "bombing": "strike",
-    "bombings": "strike",
-    "shelling": "strike",
-    "explosion": "strike",
-    "explosions": "strike",
-    "blast": "strike",
-    "blasts": "strike",
-    "attack": "clash",
-    "attacks": "clash",
-    "clashes": "clash",
-    "fighting": "clash",
-}
+_ANAPHOR_CATEGORY = dict(row.split("\t") for row in lx.word_list("anaphors.tsv"))
 
 
 @dataclass
@@ -384,47 +368,7 @@ def _locate(
 
 AMBIGUITY_MARGIN = 0.1
 # first words of capitalised runs that are not unknown place names ("in March", "of the Taliban")
-_NOT_NAME_START = (
-    MONTHS
-    | DAYS
-    | FUNCTION_WORDS
-    | NOT_PLACES
-    | TITLES
-    | {
-        "taliban",
-        "islamic",
-        "state",
-        "forces",
-        "government",
-        "united",
-        "un",
-        "unhcr",
-        "ocha",
-        "iom",
-        "msf",
-        "icrc",
-        "nato",
-        "isis",
-        "isil",
-        "al",
-        "el",
-        "ansar",
-        "hamas",
-        "hezbollah",
-        "rsf",
-        "saf",
-        "sdf",
-        "ypg",
-        "pkk",
-        "wagner",
-        "boko",
-        "jnim",
-        "aqap",
-        "houthi",
-        "houthis",
-        "january",
-    }
-)
+_NOT_NAME_START = MONTHS | DAYS | FUNCTION_WORDS | NOT_PLACES | TITLES | frozenset(lx.word_list("not_name_start.txt"))
 
 
 def _ambiguity(m: Mention, place: Place) -> str | None:
@@ -472,10 +416,7 @@ def _update_focus(focus: _Focus, mentions: list[Mention], gz: Gazetteer, chosen:
 
 
 # descriptions that fit any named force: "security forces" may be the RSF of the next sentence
-GENERIC_ACTORS = frozenset(
-    {"security forces", "forces", "gunmen", "unidentified gunmen", "militants", "fighters", "troops", "soldiers"}
-    | {"police", "government forces", "armed men", "attackers", "assailants", "insurgents", "rebels"}
-)
+GENERIC_ACTORS = frozenset(lx.word_list("generic_actors.txt"))
 
 
 def _compatible(a: str | None, b: str | None) -> bool:

@@ -37,153 +37,21 @@ def _t(rx: str, category: str, event_type: str, sub: str, rank: int, weak: bool 
 
 
 EXPLOSIONS = "Explosions/Remote violence"
-TRIGGERS: list[Trigger] = [
-    _t(
-        r"\b(?:air ?strikes?|airstrikes?|air raids?|aerial (?:bombardment|bombing|attacks?)|drone (?:strikes?|attacks?)|"
-        r"bombing raids?|warplanes?|fighter jets?|helicopter gunships?|airstrike)\b",
-        "strike",
-        EXPLOSIONS,
-        "Air/drone strike",
-        3,
-    ),
-    _t(
-        r"\b(?:conducted|carried out|launched) (?:\w+ )?strikes\b|\bstrikes (?:that|which) (?:had )?killed\b",
-        "strike",
-        EXPLOSIONS,
-        "Air/drone strike",
-        2,
-    ),
-    _t(
-        r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rocket (?:fire|attacks?)|rockets? (?:hit|struck|landed|fired)|"
-        r"(?:missiles?|rockets?|shells?|drones?) (?:strikes?|attacks?|hit|struck|slammed into|smashed into|crashed into|"
-        r"ploughed into|landed on|destroyed)|(?:fired|launched) (?:\w+ )?(?:rockets|missiles)|barrel bombs?|"
-        r"ballistic missiles?|cruise missiles?|shelled)\b",
-        "strike",
-        EXPLOSIONS,
-        "Shelling/artillery/missile attack",
-        2,
-    ),
-    _t(  # strikes told by their effect or in the passive: "pounded with missiles", "hit by a rocket"
-        r"\b(?:(?:pounded|bombarded|hit|struck|targeted|rocked|destroyed|damaged|levell?ed|flattened|shaken)\s+"
-        r"(?:\w+\s+)?(?:by|with|in)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:missiles?|rockets?|shells?|mortars?|drones?|"
-        r"bombs?|air ?strikes?|airstrikes?|strikes?|artillery|shelling|bombardment|grenades?|projectiles?)|"
-        r"bombarded|bombarding|bombardment|pounded|pounding)\b",
-        "strike",
-        EXPLOSIONS,
-        "Shelling/artillery/missile attack",
-        2,
-    ),
-    _t(
-        r"\b(?:suicide (?:bomb(?:ers?|ings?|s)?|attack(?:er)?s?|car bombs?)|suicide vests?)\b",
-        "strike",
-        EXPLOSIONS,
-        "Suicide bomb",
-        4,
-    ),
-    _t(
-        r"\b(?:chemical (?:weapons? )?attacks?|(?:chlorine|sarin|toxic|poison) gas attacks?)\b",
-        "strike",
-        EXPLOSIONS,
-        "Chemical weapon",
-        4,
-    ),
-    _t(
-        r"\b(?:ieds?|roadside bombs?|(?:truck|lorry|vehicle|motorcycle|motorbike|bicycle) bombs?|improvised explosive|landmines?|land mines?|car bombs?|bomb (?:blast|attack)s?|"
-        r"(?:an |the )?explosions?|blasts?|exploded|detonated|blew up|blown up|blowing up|went off|grenades?|"
-        r"explosive devices?)\b",
-        "strike",
-        EXPLOSIONS,
-        "Remote explosive/landmine/IED",
-        1,
-    ),
-    _t(
-        r"\b(?:(?:took|take|taking|taken|seized?|seizing|captured?|capturing) (?:full )?(?:control of|over)|"
-        r"(?:has|have|had) taken|took|seized|captured|overran|overrun|stormed|storming|fell to|has fallen|had fallen)\b",
-        "clash",
-        "Battles",
-        "Non-state actor overtakes territory",
-        3,
-    ),
-    _t(
-        r"\b(?:retook|recaptured|regained (?:control of )?|retaken|liberated|pushed back|drove out|cleared (?:[\w-]+ ){0,3}of (?:the )?(?:militants|insurgents|fighters|rebels|jihadists|"
-        r"gunmen|militias?|[\w-]+ (?:fighters|militants|rebels)))\b",
-        "clash",
-        "Battles",
-        "Government regains territory",
-        4,
-    ),
-    _t(
-        r"\b(?:clash(?:es|ed|ing)?|gun ?battles?|firefights?|fire ?fights?|exchanges? of fire|exchang(?:ed|ing) fire|"
-        r"heavy fighting|fought|skirmish(?:es|ed)?)\b",
-        "clash",
-        "Battles",
-        "Armed clash",
-        2,
-        mutual=True,
-    ),
-    _t(
-        r"\b(?:ambush(?:ed)?|attacked (?:a |an |the )?(?:[\w-]+ ){0,3}(?:checkpoints?|base|outpost|convoy|positions?|posts?|"
-        r"patrol|troops|soldiers|forces)|attacked (?:the |a )?(?:town|city|village|district|port|camp)|"
-        r"(?:launched|mounted) an? (?:\w+ )?(?:attack|assault|offensive) on)\b",
-        "clash",
-        "Battles",
-        "Armed clash",
-        2,
-    ),
-    _t(r"\bfighting\b", "clash", "Battles", "Armed clash", 1, weak=True, mutual=True),
-    _t(
-        r"\b(?:massacred?|executed|abducted|kidnapped|beheaded|hacked (?:\w+ ){0,4}to death|burned (?:\w+ ){0,3}alive|"
-        r"(?:attacked|stormed|raided) (?:a |an |the )?(?:[\w'’-]+ ){0,3}(?:schools?|college|university|hospital|"
-        r"clinic|mosques?|church(?:es)?|market|villages?|wedding|funeral|bus|displacement camp|refugee camp)\b|opened fire on "
-        r"(?:civilians|worshippers|villagers|a crowd|passengers)|attack(?:ed|s)? on (?:civilians|villagers|a village|a "
-        r"market|worshippers|a mosque|a church|a school|a hospital|a camp))\b",
-        "attack",
-        "Violence against civilians",
-        "Attack",
-        3,
-    ),
-    _t(
-        r"\bkill(?:ed|ing) (?:\w+ ){0,3}(?:civilians|passengers|villagers|worshippers|students|pupils|farmers)\b",
-        "attack",
-        "Violence against civilians",
-        "Attack",
-        3,
-        toll=True,
-    ),
-    _t(
-        r"\b(?:fled|flee|fleeing|displaced|displacement|idps?|internally displaced|forced (?:\w+ )?(?:from|out of) "
-        r"their homes|uprooted|evacuated|sought refuge|seeking refuge|took refuge|sheltering|left their homes|"
-        r"abandoned their homes|crossed (?:the border )?into)\b",
-        "displacement",
-        "Displacement",
-        "Displacement",
-        1,
-    ),
-    _t(
-        r"\b(?:protest(?:s|ed|ers|ing)?|demonstrat(?:ion|ions|ors|ed|ing)|rall(?:y|ies|ied)|sit-ins?|"
-        r"marched)\b",
-        "unrest",
-        "Protests",
-        "Peaceful protest",
-        1,
-    ),
-    _t(
-        r"\b(?:(?:opened fire|fired) on (?:\w+ )?(?:protesters|demonstrators|marchers|crowds?)|(?:killed|killing|shot|"
-        r"shooting|beat|beating) (?:\w+ ){0,3}(?:protesters|demonstrators)|(?:cleared|dispersed|broke up|raided|"
-        r"stormed) (?:\w+ ){0,3}(?:sit-ins?|protest camps?|demonstrations?))\b",
-        "unrest",
-        "Protests",
-        "Excessive force against protesters",
-        3,
-    ),
-    _t(
-        r"\b(?:riot(?:s|ers|ing|ed)?|looted|looting|torched|set (?:\w+ )?on fire|mob)\b",
-        "unrest",
-        "Riots",
-        "Violent demonstration",
-        2,
-    ),
-]
+
+
+def _read_triggers(name: str) -> list[Trigger]:
+    """Triggers from a TSV: category, event type, sub-event type, rank, flags (weak/mutual/toll or -), regex."""
+    out = []
+    for row in word_list(name):
+        category, event_type, sub, rank, flags, rx = row.split("\t")
+        marks = {f: True for f in flags.split(",") if f != "-"}
+        if not set(marks) <= {"weak", "mutual", "toll"}:
+            raise ValueError(f"{name}: unknown flag in {flags!r}")
+        out.append(_t(rx, category, event_type, sub, int(rank), **marks))
+    return out
+
+
+TRIGGERS: list[Trigger] = _read_triggers("triggers.tsv")
 
 # -- the clause reader: verb + object ---------------------------------------------------------------
 # "X attacked/raided/opened fire on Y": what Y is (soldiers, a market, a town) decides the kind of event
@@ -248,30 +116,9 @@ IGNORE_MATCH = re.compile(
 )
 
 # -- actors -----------------------------------------------------------------------------------
+# armed groups by name: (regex, the name events give them)
 ACTOR_GROUPS: list[tuple[str, str]] = [
-    (r"taliban", "Taliban"),
-    (r"islamic state(?: (?:in|of) [\w\s-]+?(?= |,|\.|$))?|isis|isil|is-k|iskp|daesh", "Islamic State"),
-    (r"al[- ]shabaa?b|shabaab", "Al-Shabaab"),
-    (r"boko haram", "Boko Haram"),
-    (r"iswap", "ISWAP"),
-    (r"houthis?|ansar allah", "Houthis"),
-    (r"hamas", "Hamas"),
-    (r"hezbollah|hizbollah", "Hezbollah"),
-    (r"jnim|jama'?at nusrat al-islam wal-muslimin", "JNIM"),
-    (r"m23", "M23"),
-    (r"allied democratic forces|adf", "ADF"),
-    (r"rapid support forces|rsf", "Rapid Support Forces"),
-    (r"sudanese armed forces|saf", "Sudanese Armed Forces"),
-    (r"wagner(?: group)?", "Wagner Group"),
-    (r"syrian democratic forces|sdf", "Syrian Democratic Forces"),
-    (r"hayat tahrir al-sham|hts", "Hayat Tahrir al-Sham"),
-    (r"pkk", "PKK"),
-    (r"fano", "Fano"),
-    (r"tplf|tigray(?:an)? (?:defence|defense) forces", "TPLF"),
-    (r"arakan army", "Arakan Army"),
-    (r"codeco", "CODECO"),
-    (r"haqqani network", "Haqqani Network"),
-    (r"al[- ]qaeda|aqap|aqim", "Al-Qaeda"),
+    (rx, name) for rx, name in (row.split("\t") for row in word_list("actor_groups.tsv"))
 ]
 _ARMED_NOUN = (
     r"(?:forces|troops|army|military|air force|police|soldiers|security forces|navy|militias?|"
