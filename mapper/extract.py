@@ -101,9 +101,17 @@ def _object_kind(head: str) -> str | None:
 
 
 def _noun_phrase_after(text: str, pos: int) -> str:
-    rest = text[pos : pos + 90].lstrip()
+    return _noun_phrase_span(text, pos)[0]
+
+
+def _noun_phrase_span(text: str, pos: int) -> tuple[str, int]:
+    """The noun phrase that starts after ``pos`` (up to a preposition, clause break or participle) and the
+    offset where it ends."""
+    window = text[pos : pos + 90]
+    rest = window.lstrip()
     end = lx.OBJECT_END.search(rest)
-    return rest[: end.start()] if end else rest
+    head = rest[: end.start()] if end else rest
+    return head, pos + len(window) - len(rest) + len(head)
 
 
 def _toll_victims(text: str) -> str | None:
@@ -131,7 +139,14 @@ def _clause_triggers(text: str, others: bool) -> list[tuple[lx.Trigger, int, int
         if lx.WEAPON_SUBJECT.search(before[-50:]):
             out.append((lx.CLAUSE_STRIKE, m.start(), m.end()))
             continue
-        head = _noun_phrase_after(text, m.end())
+        head, head_end = _noun_phrase_span(text, m.end())
+        if not head.strip() and "fire" in m.group(0).lower():  # "opened fire inside a camp", "... at a market"
+            prep = re.compile(r"\s*(?:inside|in|at|into|near|outside)\s+").match(text, m.end())
+            if prep:
+                head, head_end = _noun_phrase_span(text, prep.end())
+        if lx.PROTESTING_AFTER.match(text, head_end):
+            out.append((lx.CLAUSE_FORCE, m.start(), m.end()))  # "opened fire on people protesting ..."
+            continue
         if head.lower().startswith("by ") or (lx.PASSIVE_BEFORE.search(before) and m.group(0).lower().endswith("ed")):
             if re.match(r"by\s+(?:\w+\s+){0,2}(?:drones?|warplanes?|jets?|aircraft|missiles?|rockets?)\b", head, re.I):
                 out.append((lx.CLAUSE_STRIKE, m.start(), m.end()))
@@ -145,6 +160,9 @@ def _clause_triggers(text: str, others: bool) -> list[tuple[lx.Trigger, int, int
         elif kind == "civilian":
             out.append((lx.CLAUSE_ATTACK, m.start(), m.end()))
     if not others and not out:
+        passive = lx.PASSIVE_KILL.search(text)
+        if passive and _object_kind(text[max(0, passive.start() - 60) : passive.start()]) == "civilian":
+            return [(lx.CLAUSE_ATTACK, passive.start(), passive.end())]  # "600 civilians were killed in X"
         for m in lx.KILL_VERB.finditer(text):
             if not lx.ACTOR_RX.search(text[: m.start()]):
                 continue  # no one named as killer: a toll of something told elsewhere
@@ -196,6 +214,25 @@ def _triggers(text: str, year: int | None = None) -> dict[str, tuple[lx.Trigger,
         (_t1, s1, e1), (_t2, s2, e2) = best["strike"], best["clash"]
         if s1 < e2 and s2 < e1:
             del best["clash"]
+    # the cause or background of the first event told in a clause after it: "fled as fighting closed in",
+    # "shot in reprisal attacks after clashes", "came a day after demonstrators set fire to ..."
+    came = lx.CAME_AFTER.search(text)
+    earlier = lx.EARLIER_EVENT_WORD.search(text)
+    first = min([start for _t, start, _e in best.values()] + ([earlier.start()] if earlier else []), default=0)
+    for c, (t, start, _e) in list(best.items()):
+        if came and start > came.start():
+            del best[c]
+        elif (t.mutual or t.weak) and start > first and lx.CAUSE_BEFORE.search(text[first:start]):
+            del best[c]
+    # "raided a school, exchanging fire with police": the fire exchanged is part of the attack
+    if "attack" in best and "clash" in best and best["clash"][1] > best["attack"][1]:
+        told = text[best["clash"][1] : best["clash"][2]].lower()
+        if told != "fighting" and re.match(r"\w+ing\b", told):
+            del best["clash"]
+    # "explosions ripped through a crowd gathering for a peace rally": the rally is the setting of the blast
+    if "unrest" in best and ("strike" in best or "attack" in best) and best["unrest"][0].rank == 1:
+        if lx.SETTING_BEFORE.search(text[: best["unrest"][1]]):
+            del best["unrest"]
     if "clash" in best and best["clash"][0].mutual:
         if "attack" in best and best["attack"][0].toll:
             del best["attack"]  # "fighting killed four civilians": the fighting's toll, not a second event
@@ -495,6 +532,7 @@ def extract(
     budget = time_budget
     deadline = time.monotonic() + budget if budget else None
     mentions = [m for m in gp.parse(text) if m.place is not None]
+    mentions = _without_datelines(text, _namesakes_guarded(text, _containers_guarded(text, mentions, gz)))
     starts = [m.start for m in mentions]
     focus = _Focus()
     events: list[_Draft] = []
@@ -534,6 +572,8 @@ def extract(
             place, prec, loc_text, own, dest, review = _locate(text, sent, ms, sent.start + pos, focus, gz, category)
             if trig.weak and (not own or prec == 3):
                 continue
+            if trig in lx.CLAUSE_TRIGGERS and not own:
+                continue  # "the group said it had attacked army bases in the area": no act of its own to place
             made += 1
             actor1, actor2 = _actors(local, pos)
             if category == "displacement":
@@ -580,6 +620,90 @@ def extract(
         _update_focus(focus, ms, gz, chosen_place)
     events = _fold_overviews(events, gz)
     return [_record(report, d, household_table) for d in events if d.place is not None]
+
+
+def _without_datelines(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop the town of a dateline ("SANAA —", "KATSINA, Nigeria —"): the reporter's desk, not the event;
+    a country named in it stays, as a hint of where the story is."""
+    out = []
+    for m in mentions:
+        line_start = text.rfind("\n", 0, m.start) + 1
+        d = lx.DATELINE.match(text, line_start)
+        if d and m.end <= d.end() and m.place is not None and m.place.kind != COUNTRY:
+            continue
+        out.append(m)
+    return out
+
+
+NAMESAKE_MIN_VOTES = 2  # mentions of the report's main country before a lone far namesake is doubted
+
+
+def _containers_guarded(text: str, mentions: list[Mention], gz: Gazetteer) -> list[Mention]:
+    """ "X in Y province", "X, Country": a reading of X outside the unit named right after it is a namesake;
+    take a reading inside it if the name has one, else drop X so the event stands on Y with a review note."""
+    out = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        p, unit = m.place, nxt.place if nxt is not None else None
+        if (
+            p is None
+            or unit is None
+            or nxt is None
+            or p.kind not in (PLACE, ADMIN2)
+            or unit.kind not in (ADMIN1, COUNTRY)
+            or nxt.start - m.end > 40
+            or not lx.CONTAINER_GAP.match(text[m.end : nxt.start])
+        ):
+            out.append(m)
+            continue
+
+        def inside(q: Place, unit: Place = unit) -> bool:
+            return q.country_code == unit.country_code and (unit.kind == COUNTRY or q.admin1_code == unit.admin1_code)
+
+        if inside(p):
+            out.append(m)
+            continue
+        alt = next((a for a in m.alternatives if inside(a.place)), None)
+        if alt is not None:
+            out.append(dataclasses.replace(m, place=alt.place, score=alt.score, alternatives=()))
+    return out
+
+
+NAMESAKE_MAX_POPULATION = 50_000  # a city larger than this is rarely a wrong reading of a village's name
+
+
+def _namesakes_guarded(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A small town in a country named nowhere else in a report about another country (its dateline counts
+    twice) is a far namesake ("Solhan", Turkey, in a story filed from Ouagadougou): take a reading in the main
+    country if the name has one, else drop it so the event falls back to the unit named around it."""
+    votes: dict[str, int] = {}
+    for m in mentions:
+        if m.place is not None:
+            line_start = text.rfind("\n", 0, m.start) + 1
+            d = lx.DATELINE.match(text, line_start)
+            weight = 2 if d and m.end <= d.end() else 1
+            votes[m.place.country_code] = votes.get(m.place.country_code, 0) + weight
+    if not votes:
+        return mentions
+    main = max(votes, key=lambda c: votes[c])
+    if votes[main] < NAMESAKE_MIN_VOTES:
+        return mentions
+    out = []
+    for m in mentions:
+        p = m.place
+        if (
+            p is None
+            or p.kind in WIDE_KINDS
+            or p.country_code == main
+            or votes[p.country_code] > 1
+            or p.population > NAMESAKE_MAX_POPULATION
+        ):
+            out.append(m)
+            continue
+        alt = next((a for a in m.alternatives if a.place.country_code == main), None)
+        if alt is not None:
+            out.append(dataclasses.replace(m, place=alt.place, score=alt.score, alternatives=()))
+    return out
 
 
 def _fold_overviews(events: list[_Draft], gz: Gazetteer) -> list[_Draft]:

@@ -63,7 +63,9 @@ ARMED_VICTIM = re.compile(rf"\b{alternation('victims_armed.txt')}\b", re.I)
 # the object noun phrase ends at a preposition, a clause break or a participle
 OBJECT_END = re.compile(
     r"[,;:.()]|\s(?:in|near|on|at|outside|around|inside|from|with|during|after|before|while|when|as|and|but|"
-    r"across|along|between|last|early|late|overnight|yesterday|today|this|killing|leaving|wounding|injuring)\b",
+    r"across|along|between|last|early|late|overnight|yesterday|today|this|who|that|which|whose|"
+    r"(?!(?:wedding|building|housing|evening|morning|meeting|gathering|boarding|crossing|clothing|dwelling|landing|"
+    r"shipping|fishing|mining|farming|trading|parking|training|shopping|bombing|shelling)\b)\w+ing)\b",
     re.I,
 )
 # "the town of", "the village of": the noun names the place that follows
@@ -74,6 +76,26 @@ PLACE_NOUN_OF = re.compile(
 CLAUSE_CLASH = Trigger(re.compile(r"$^"), "clash", "Battles", "Armed clash", 2)
 CLAUSE_ATTACK = Trigger(re.compile(r"$^"), "attack", "Violence against civilians", "Attack", 3)
 KILL_CLASH = Trigger(re.compile(r"$^"), "clash", "Battles", "Armed clash", 1)
+CLAUSE_FORCE = Trigger(re.compile(r"$^"), "unrest", "Protests", "Excessive force against protesters", 3)
+# the people shot at were protesting: "opened fire on crowds demonstrating against ..."
+PROTESTING_AFTER = re.compile(
+    r"\s*(?:(?:who|that)\s+(?:were|was)\s+)?(?:protesting|demonstrating|marching|rallying)\b", re.I
+)
+# the clause after these words gives the cause or the background of the event before them
+# told as what an event came after: everything after it is background ("the shootings came a day after ...")
+CAME_AFTER = re.compile(
+    r"\b(?:came|comes|coming)\s+(?:\w+\s+){0,3}after\b|\bin (?:retaliation|response|reprisal) for\b", re.I
+)
+EARLIER_EVENT_WORD = re.compile(r"\b(?:attacks|killings|massacres?|raids)\b", re.I)
+# "X in Y province", "X, Y state": the unit that contains the place just named
+CONTAINER_GAP = re.compile(r"[\s\w'’-]{0,25}?(?:,|\bin\b|\bof\b)\s+(?:the\s+)?(?:[a-z]+\s+)?$")
+CAUSE_BEFORE = re.compile(
+    r"\b(?:after|following|amid|as|because of|due to|in retaliation for|in response to|in reprisal for|since|"
+    r"to escape|escaping|fleeing|(?:came|comes|coming)\s+(?:\w+\s+){0,3}after)\s+(?:\w+\s+){0,4}$",
+    re.I,
+)
+# a datelined report: "SANAA —", "KATSINA, Nigeria —", "GOMA (Reuters) -": where the reporter filed from
+DATELINE = re.compile(r"^\s*[A-Z][\w'’ .-]{1,40}?(?:,\s*[A-Z][\w'’ .-]{1,30}?)?\s*(?:\([^)]{1,30}\)\s*)?(?:—|–|--|-)\s")
 CLAUSE_STRIKE = Trigger(re.compile(r"$^"), "strike", EXPLOSIONS, "Air/drone strike", 2)
 # the subject of an attack verb is a weapon: "drones attacked the port" is a strike
 WEAPON_SUBJECT = re.compile(
@@ -84,6 +106,17 @@ WEAPON_SUBJECT = re.compile(
 # "was targeting", "have been attacking", "keep raiding": an ongoing or habitual activity
 ONGOING_BEFORE = re.compile(
     r"\b(?:was|were|is|are|been|be|keeps?|kept|continues? to|continued|accused (?:\w+ ){0,3}of|of)\s+(?:\w+ly\s+)?$",
+    re.I,
+)
+CLAUSE_TRIGGERS = (CLAUSE_CLASH, CLAUSE_ATTACK, KILL_CLASH, CLAUSE_STRIKE, CLAUSE_FORCE)
+PASSIVE_KILL = re.compile(
+    r"\b(?:were|was|have been|had been)\s+(?:\w+\s+)?(?:killed|massacred|executed|shot dead|slaughtered|murdered)\b",
+    re.I,
+)
+# a protest as the setting of another event: "a crowd gathering for a rally", "during a protest"
+SETTING_BEFORE = re.compile(
+    r"\b(?:gathering|gathered|attending|attended|at|during|for|near|joined|joining|outside)\s+(?:a|an|the)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
     re.I,
 )
 # a passive ("a convoy was attacked by ..."): the target stands before the verb
@@ -132,8 +165,8 @@ ACTOR_RX = re.compile(
     r"|(?P<named>(?:(?:[A-Z][\w.'-]*|al|of|the)\s+){0,4}?(?:[A-Z][\w.'-]*\s+)(?:(?:government|pro-government|"
     r"regime|rebel|opposition|allied|special|state|federal|national|military)\s+)?(?i:security forces|armed forces|"
     r"air force|forces|troops|army|military|police|navy|soldiers|militias?|coalition|jets|warplanes|drones))"
-    r"|(?P<generic>(?:unidentified |unknown |armed |suspected )*(?:gunmen|militants|insurgents|rebels|"
-    r"jihadists|protesters|demonstrators|rioters|attackers|assailants|armed men|bandits)))\b"
+    r"|(?P<generic>(?i:(?:unidentified |unknown |armed |suspected )*(?:gunmen|militants|insurgents|rebels|"
+    r"jihadists|protesters|demonstrators|rioters|attackers|assailants|armed men|bandits))))\b"
 )
 _GROUP_RX = [(re.compile(rf"^(?:{p})\b", re.I), name) for p, name in ACTOR_GROUPS]
 
@@ -166,20 +199,30 @@ _VICTIMS = (
 )
 CIVILIAN_FATALITIES = [
     re.compile(
+        rf"\b(?:death )?toll\b[^.;]{{0,120}}?\b(?:rose|risen|climbed|reached|increased|jumped|stands|stood|is|was)\s+"
+        rf"(?:to|at)\s+{_N}",
+        re.I,
+    ),
+    re.compile(
         rf"\b(?:killed|killing|kills)\s+{_N}\s+(?:civilians|villagers|residents|worshippers|students|children|"
         r"women|passengers|people)\b",
         re.I,
-    )
+    ),
 ]
 FATALITIES = [
     re.compile(
+        rf"\b(?:death )?toll\b[^.;]{{0,120}}?\b(?:rose|risen|climbed|reached|increased|jumped|stands|stood|is|was)\s+"
+        rf"(?:to|at)\s+{_N}",
+        re.I,
+    ),
+    re.compile(
         rf"\b(?:killed|killing|kills|left|leaving|executed|executing|massacred|massacring|shot dead|shooting dead|"
-        rf"gunned down|murdered|beheaded|slaughtered)\s+{_N}\s+(?:{_VICTIMS}\s+)?(?:dead)?",
+        rf"gunned down|murdered|beheaded|slaughtered|slit (?:the )?throats of)\s+{_N}\b(?:\s+(?:{_VICTIMS}\s+)?(?:dead)?)?",
         re.I,
     ),
     re.compile(rf"\bshot\s+{_N}\s+(?:{_VICTIMS}\s+)?dead\b", re.I),
     re.compile(
-        rf"\b{_N}\s+(?:{_VICTIMS}\s*)?(?:,[^,.;]{{1,40}},\s*)?(?:\w+\s+){{0,2}}(?:were|have been|had been|was|are|"
+        rf"\b{_N}\s+(?!of\s+the\s+(?:dead|killed|victims)\b)(?:{_VICTIMS}\s*)?(?:,[^,.;]{{1,40}},\s*)?(?:\w+\s+){{0,2}}(?:were|have been|had been|was|are|"
         rf"being)?\s*"
         rf"(?:killed|dead|died|slain|lost their lives|perished|executed|massacred|shot dead|gunned down|murdered|"
         rf"beheaded|shot and killed)\b",

@@ -149,3 +149,56 @@ def test_places_that_are_not_the_event_site(geoparser):
     assert e["category"] == "clash" and e["country_code"] == "ML"
     (e,) = _events("Speaking in Kyiv, the mayor said shelling hit Kherson overnight.", geoparser)
     assert "Kherson" in e["location"]
+
+
+def test_objects_of_opened_fire_and_raids(geoparser):
+    # a camp, people at a festival, workers in fields: civilians; people protesting: force against protesters
+    ev = _events("Gunmen opened fire inside a camp for displaced people near Bentiu on Monday.", geoparser)
+    assert [e["category"] for e in ev] == ["attack"]
+    ev = _events("Gunmen opened fire on hundreds of people at a wedding in Sokoto on Saturday, killing 14.", geoparser)
+    assert _kinds(ev) == [("attack", 14)]
+    ev = _events("Police opened fire on crowds protesting against fuel prices in Kano on Monday.", geoparser)
+    assert [(e["category"], e["sub_event_type"]) for e in ev] == [("unrest", "Excessive force against protesters")]
+    ev = _events("Bandits slit the throats of nine herders near Gusau on Friday.", geoparser)
+    assert _kinds(ev) == [("attack", 9)]
+    ev = _events("At least 40 civilians were killed in Bunia on Sunday, local officials said.", geoparser)
+    assert _kinds(ev) == [("attack", 40)]
+
+
+def test_causes_and_settings_are_not_second_events(geoparser):
+    ev = _events(
+        "Some 20,000 people fled Rutshuru this week as fighting between rebels and the army spread.", geoparser
+    )
+    assert [e["category"] for e in ev] == ["displacement"]
+    ev = _events("A bomb went off among a crowd gathering for a rally in Peshawar on Sunday, killing 9.", geoparser)
+    assert _kinds(ev) == [("strike", 9)]
+    ev = _events(
+        "Gunmen raided a boarding school in Zamfara on Friday, exchanging fire with guards and abducting 80 pupils.",
+        geoparser,
+    )
+    assert [e["category"] for e in ev] == ["attack"]
+
+
+def test_tolls_that_rose_and_parts_of_the_dead(geoparser):
+    ev = _events(
+        "The death toll from a missile strike on a shopping centre in Kremenchuk rose to 21 on Tuesday. "
+        "Three of the dead were children.",
+        geoparser,
+    )
+    assert _kinds(ev) == [("strike", 21)]
+
+
+def test_dateline_is_not_the_event_place(geoparser):
+    (e,) = _events(
+        "MAIDUGURI, Nigeria — Boko Haram fighters attacked Monguno on Friday, killing 4 soldiers.", geoparser
+    )
+    assert e["location"] == "Monguno"
+    (e,) = _events("KABUL — Taliban fighters attacked Lashkar Gah on Sunday, killing 12 soldiers.", geoparser)
+    assert e["location"].startswith("Lashkar")
+
+
+def test_weapons_seen_and_sport_watched_are_no_events(geoparser):
+    assert _events("Tanks and helicopter gunships were deployed around the airport in Juba on Sunday.", geoparser) == []
+    assert _events("Fans watched the clash in bars in Kyiv and Lviv.", geoparser) == []
+    assert _events("A court in Kigali found the former mayor guilty of crimes against humanity.", geoparser) == []
+    assert _events("The families, already displaced once, were living in a school in Goma.", geoparser) == []
