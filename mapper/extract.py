@@ -139,12 +139,15 @@ def _clause_triggers(text: str, others: bool) -> list[tuple[lx.Trigger, int, int
         if lx.WEAPON_SUBJECT.search(before[-50:]):
             out.append((lx.CLAUSE_STRIKE, m.start(), m.end()))
             continue
+        if lx.PROTESTERS_BEFORE.search(before):
+            out.append((lx.RIOT, m.start(), m.end()))  # "protesters attacked the embassies": a riot
+            continue
         head, head_end = _noun_phrase_span(text, m.end())
         if not head.strip() and "fire" in m.group(0).lower():  # "opened fire inside a camp", "... at a market"
             prep = re.compile(r"\s*(?:inside|in|at|into|near|outside)\s+").match(text, m.end())
             if prep:
                 head, head_end = _noun_phrase_span(text, prep.end())
-        if lx.PROTESTING_AFTER.match(text, head_end):
+        if lx.PROTESTING_AFTER.match(text, head_end) or lx.PROTEST_OBJECT.search(head):
             out.append((lx.CLAUSE_FORCE, m.start(), m.end()))  # "opened fire on people protesting ..."
             continue
         if head.lower().startswith("by ") or (lx.PASSIVE_BEFORE.search(before) and m.group(0).lower().endswith("ed")):
@@ -159,6 +162,16 @@ def _clause_triggers(text: str, others: bool) -> list[tuple[lx.Trigger, int, int
             out.append((lx.CLAUSE_CLASH, m.start(), m.end()))
         elif kind == "civilian":
             out.append((lx.CLAUSE_ATTACK, m.start(), m.end()))
+    if not out:
+        # "he then shot dead 69 people at a camp": a deliberate killing of civilians, even beside other events
+        for m in lx.KILL_VERB.finditer(text):
+            before = text[max(0, m.start() - 60) : m.start()]
+            if (lx.ACTOR_RX.search(before) or lx.KILLER_BEFORE.search(before)) and _object_kind(
+                _noun_phrase_after(text, m.end())
+            ) == "civilian":
+                if not others or m.group(0).lower() not in ("killing", "killed", "kills"):
+                    out.append((lx.KILL_ATTACK, m.start(), m.end()))
+                break
     if not others and not out:
         passive = lx.PASSIVE_KILL.search(text)
         if passive and _object_kind(text[max(0, passive.start() - 60) : passive.start()]) == "civilian":
@@ -233,6 +246,23 @@ def _triggers(text: str, year: int | None = None) -> dict[str, tuple[lx.Trigger,
     if "unrest" in best and ("strike" in best or "attack" in best) and best["unrest"][0].rank == 1:
         if lx.SETTING_BEFORE.search(text[: best["unrest"][1]]):
             del best["unrest"]
+    # crowds fighting each other: a riot
+    if "clash" in best and best["clash"][0].mutual and lx.CROWDS_FIGHTING.search(text):
+        _t, cs, ce = best.pop("clash")
+        best.setdefault("unrest", (lx.RIOT, cs, ce))
+    # "troops opened fire on a march": force against protesters, not a second, civilian event
+    if "attack" in best and "unrest" in best and lx.STATE_FORCE_BEFORE.search(text[: best["attack"][1]]):
+        _t, s_, e_ = best.pop("attack")
+        if best["unrest"][0].rank < lx.CLAUSE_FORCE.rank:
+            best["unrest"] = (lx.CLAUSE_FORCE, s_, e_)
+    # "armed men stormed the consulate and set it on fire": the arson is part of the armed act, no riot
+    if (
+        "unrest" in best
+        and best["unrest"][0].sub_event_type == "Violent demonstration"
+        and ({"attack", "clash", "strike"} & set(best))
+        and not re.search(r"\b(?:protest|demonstrat|riot|mob|crowd|youths)", text, re.I)
+    ):
+        del best["unrest"]
     if "clash" in best and best["clash"][0].mutual:
         if "attack" in best and best["attack"][0].toll:
             del best["attack"]  # "fighting killed four civilians": the fighting's toll, not a second event
@@ -287,15 +317,23 @@ def _fatalities(text: str) -> tuple[int | None, str | None]:
             values = [parse_number(n.group("n"))[0] for p in parts if (n := lx.ONE_KIND.match(p))]
             if len(values) == len(parts) and all(v is not None for v in values):
                 return sum(v for v in values if v is not None), m.group("list")
-    return _first_number(lx.FATALITIES, text)
+    value, words = _first_number(lx.FATALITIES, text)
+    more = lx.TOLL_MORE.search(text) if value is not None and words else None
+    if more and value is not None and words and more.start() > text.find(words):
+        extra = parse_number(more.group("n"))[0]
+        if extra is not None:
+            return value + extra, f"{words} {more.group(0)}"
+    return value, words
 
 
 def _place_role(text: str, sent: Sentence, m: Mention) -> str:
     """'event', 'destination' or 'other' (talks, speakers, organisations, actors)."""
     before = text[sent.start : m.start][-80:]
     after = text[m.end : m.end + 30]
-    if lx.NAME_OF_THING_BEFORE.search(before) or lx.NAME_OF_THING_AFTER.match(after):
+    if lx.NAME_OF_THING_BEFORE.search(before) or lx.NAME_OF_THING_AFTER.match(after) or lx.SITE_AFTER.match(after):
         return "other"
+    if lx.BUILDING_IN_BEFORE.search(before):
+        return "event"  # "beside the education ministry in X"
     if lx.NOT_EVENT_AFTER.match(after) and not lx.ORIGIN_BEFORE.search(before):
         return "other"
     m_before = lx.NOT_EVENT_BEFORE.search(before)
@@ -545,7 +583,8 @@ def extract(
                 f"(read {sent.start:,} of {len(text):,} characters); split it or raise --time-budget"
             )
         local = text[sent.start : sent.end]
-        if sent.heading or lx.NON_EVENT.search(local):
+        sport = lx.SPORT.search(local) and not lx.CASUALTY.search(local)
+        if sent.heading or lx.NON_EVENT.search(local) or sport:
             _update_focus(focus, ms, gz)
             continue
         found = _triggers(local, report.report_date.year)

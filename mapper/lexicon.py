@@ -77,6 +77,12 @@ CLAUSE_CLASH = Trigger(re.compile(r"$^"), "clash", "Battles", "Armed clash", 2)
 CLAUSE_ATTACK = Trigger(re.compile(r"$^"), "attack", "Violence against civilians", "Attack", 3)
 KILL_CLASH = Trigger(re.compile(r"$^"), "clash", "Battles", "Armed clash", 1)
 CLAUSE_FORCE = Trigger(re.compile(r"$^"), "unrest", "Protests", "Excessive force against protesters", 3)
+# the object of the attack verb is a protest: "opened fire on a march", "fired on demonstrators"
+PROTEST_OBJECT = re.compile(
+    r"\b(?:protests?|protesters|demonstrations?|demonstrators|march(?:es)?|marchers|rall(?:y|ies)|sit-ins?|"
+    r"strikers|striking \w+)\b",
+    re.I,
+)
 # the people shot at were protesting: "opened fire on crowds demonstrating against ..."
 PROTESTING_AFTER = re.compile(
     r"\s*(?:(?:who|that)\s+(?:were|was)\s+)?(?:protesting|demonstrating|marching|rallying)\b", re.I
@@ -84,11 +90,35 @@ PROTESTING_AFTER = re.compile(
 # the clause after these words gives the cause or the background of the event before them
 # told as what an event came after: everything after it is background ("the shootings came a day after ...")
 CAME_AFTER = re.compile(
-    r"\b(?:came|comes|coming)\s+(?:\w+\s+){0,3}after\b|\bin (?:retaliation|response|reprisal) for\b", re.I
+    r"\b(?:came|comes|coming)\s+(?:\w+\s+){0,3}(?:after|as|amid)\b|\bin (?:retaliation|response|reprisal) for\b", re.I
 )
 EARLIER_EVENT_WORD = re.compile(r"\b(?:attacks|killings|massacres?|raids)\b", re.I)
 # "X in Y province", "X, Y state": the unit that contains the place just named
 CONTAINER_GAP = re.compile(r"[\s\w'’-]{0,25}?(?:,|\bin\b|\bof\b)\s+(?:the\s+)?(?:[a-z]+\s+)?$")
+# crowds fighting each other: a riot, not a battle
+CROWDS_FIGHTING = re.compile(
+    r"\bbetween\s+(?:[\w-]+\s+){0,4}?(?:crowds|supporters|protesters|demonstrators|rioters|mobs|youths|fans|students|"
+    r"activists)\b|\b(?:crowds|supporters|protesters|demonstrators|rioters|mobs|youths|fans|students|activists)\s+"
+    r"(?:\w+\s+)?(?:clashed|fought)\b",
+    re.I,
+)
+# the state's forces as the ones who fired: "police opened fire on a march"
+STATE_FORCE_BEFORE = re.compile(
+    r"\b(?:police|policem[ae]n|troops|soldiers|security forces|army|riot police|gendarmes|officers)\b[^,;]{0,30}$", re.I
+)
+# a building named with a city: "beside the education ministry in X" is a place, not a speaker
+BUILDING_IN_BEFORE = re.compile(
+    r"\b(?:beside|outside|near|at|inside|in front of|opposite|next to|behind|into|stormed|attacked|hit|struck|"
+    r"targeted|bombed)\s+(?:the|a|an)\s+(?:[\w'’-]+\s+){0,3}(?:ministry|embassy|consulate|headquarters|offices?|"
+    r"building|compound|parliament)\s+(?:in|of)\s+$",
+    re.I,
+)
+# who killed: a named actor, or a person or force told by a common noun or a pronoun
+KILLER_BEFORE = re.compile(
+    r"\b(?:he|she|they|police(?:m[ae]n| officers?)?|soldiers?|officers?|troops|guards?|gunm[ae]n|attackers?|"
+    r"assailants?|militiam[ae]n|fighters|militants|rebels|bandits|jihadists|forces)\b[^.;]{0,40}$",
+    re.I,
+)
 CAUSE_BEFORE = re.compile(
     r"\b(?:after|following|amid|as|because of|due to|in retaliation for|in response to|in reprisal for|since|"
     r"to escape|escaping|fleeing|(?:came|comes|coming)\s+(?:\w+\s+){0,3}after)\s+(?:\w+\s+){0,4}$",
@@ -108,7 +138,9 @@ ONGOING_BEFORE = re.compile(
     r"\b(?:was|were|is|are|been|be|keeps?|kept|continues? to|continued|accused (?:\w+ ){0,3}of|of)\s+(?:\w+ly\s+)?$",
     re.I,
 )
-CLAUSE_TRIGGERS = (CLAUSE_CLASH, CLAUSE_ATTACK, KILL_CLASH, CLAUSE_STRIKE, CLAUSE_FORCE)
+KILL_ATTACK = Trigger(re.compile(r"$^"), "attack", "Violence against civilians", "Attack", 3, toll=True)
+RIOT = Trigger(re.compile(r"$^"), "unrest", "Riots", "Violent demonstration", 2)
+CLAUSE_TRIGGERS = (CLAUSE_CLASH, CLAUSE_ATTACK, KILL_CLASH, CLAUSE_STRIKE, CLAUSE_FORCE, KILL_ATTACK, RIOT)
 PASSIVE_KILL = re.compile(
     r"\b(?:were|was|have been|had been)\s+(?:\w+\s+)?(?:killed|massacred|executed|shot dead|slaughtered|murdered)\b",
     re.I,
@@ -221,6 +253,10 @@ FATALITIES = [
         re.I,
     ),
     re.compile(rf"\bshot\s+{_N}\s+(?:{_VICTIMS}\s+)?dead\b", re.I),
+    re.compile(rf"\bto death\s+{_N}", re.I),
+    re.compile(rf"\b(?:found|recovered)\s+(?:the\s+)?{_N}\s+bodies\b", re.I),
+    re.compile(rf"\b{_N}\s+bodies\s+(?:were\s+|had been\s+)?(?:found|recovered)", re.I),
+    re.compile(rf"\b{_N}\s+(?:{_VICTIMS}\s+)?(?:were|was|had been|have been)\s+(?:[\w,]+\s+){{1,4}}to death\b", re.I),
     re.compile(
         rf"\b{_N}\s+(?!of\s+the\s+(?:dead|killed|victims)\b)(?:{_VICTIMS}\s*)?(?:,[^,.;]{{1,40}},\s*)?(?:\w+\s+){{0,2}}(?:were|have been|had been|was|are|"
         rf"being)?\s*"
@@ -231,12 +267,20 @@ FATALITIES = [
     re.compile(rf"\bdeath toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|reached|rose to|climbed to|stands at)\s+{_N}", re.I),
     re.compile(rf"\b{_N}\s+(?:deaths|fatalities|dead)\b", re.I),
 ]
-# a toll given as a sum of people: "a soldier and two police officers died", "killing a teacher, two pupils and a guard"
-_ONE_KIND = (
-    rf"(?:a|an|one|{NUMBER})\s+(?:[a-z]+\s+)?(?:soldiers?|police ?m[ae]n|police officers?|officers?|civilians?|"
-    r"child(?:ren)?|wom[ae]n|m[ae]n|guards?|fighters?|militants?|rebels?|villagers?|residents?|people|persons?|"
-    r"gendarmes?|journalists?|workers?|students?|pupils?|teachers?|farmers?|members?|passengers?|boys?|girls?)"
+# more dead told after the first toll: "six were shot dead ... and 42 more died"
+TOLL_MORE = re.compile(
+    rf"\band\s+(?:another\s+)?(?P<n>{NUMBER})\s+(?:more|others|other people)\s+(?:\w+\s+){{0,2}}?"
+    r"(?:died|were killed|dead)\b",
+    re.I,
 )
+SPORT = re.compile(rf"\b{alternation('sport.txt')}\b", re.I)
+CASUALTY = re.compile(r"\b(?:killed|killing|dead|died|wounded|injured|bomb\w*|explosions?|blasts?|gunmen|shot)\b", re.I)
+# the ones who attacked were protesters: a riot
+PROTESTERS_BEFORE = re.compile(
+    r"\b(?:protesters|demonstrators|rioters|mobs?|crowds?|youths|students|supporters)\b[^.;]{0,60}$", re.I
+)
+# a toll given as a sum of people: "a soldier and two police officers died", "killing a teacher, two pupils and a guard"
+_ONE_KIND = rf"(?:a|an|one|{NUMBER})\s+(?:[a-z-]+\s+){{0,2}}[a-z-]+"
 TOLL_SUM = [
     re.compile(
         rf"\b(?P<list>{_ONE_KIND}(?:\s*,\s*{_ONE_KIND})*,?\s+and\s+{_ONE_KIND})\s+(?:(?:were|was|have been|had been)\s+)?"
@@ -258,6 +302,10 @@ FAMILIES = [
     re.compile(rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:families|households)\b", re.I),
 ]
 PEOPLE_DISPLACED = [
+    re.compile(
+        rf"\b(?:to|at|reached)\s+{_N}\s+the (?:total )?number of (?:\w+\s+){{0,2}}(?:evacuated|displaced|who (?:have |had )?fled)",
+        re.I,
+    ),
     re.compile(rf"\bbetween\s+{_N}\s+and\s+(?:{NUMBER})\s+(?:people|persons|individuals|residents|civilians)", re.I),
     re.compile(
         rf"\b{_N}\s+(?:\w+\s+){{0,2}}(?:people|persons|individuals|residents|civilians|villagers|idps|refugees|"
@@ -308,10 +356,17 @@ NAME_OF_THING_BEFORE = re.compile(
 )
 # an event told as background: "seized by rebels years ago", "captured in 2012", "since 2014"
 BACKGROUND_AFTER = re.compile(
-    r"[^,;.()]{0,50}?\b(?:(?:\w+\s+)?(?:years|decades)\s+ago|(?:in|since|during)\s+(?:\w+\s+)?(?P<year>(?:19|20)\d\d))\b"
+    r"[^,;.()]{0,50}?\b(?:(?:\w+\s+)?(?:years|decades)\s+ago|(?:days|weeks|months|years)\s+(?:earlier|before)|"
+    r"last\s+(?:month|year)|earlier\s+this\s+(?:month|year)|(?:in|since|during)\s+(?:\w+\s+)?(?P<year>(?:19|20)\d\d))\b"
 )
 BACKGROUND_BEFORE = re.compile(r"\b(?:since|the|in)\s+(?P<year>(?:19|20)\d\d)\s+(?:\w+\s+)?$")
 NAME_OF_THING_AFTER = re.compile(r"^\s+(?:ferry|boat|vessel|ship|tanker|freighter|trawler)\b", re.I)
+# a name before a site noun names the site ("the Santa Cruz cemetery in Dili"): not a place when a place follows
+SITE_AFTER = re.compile(
+    r"^\s+(?:cemetery|church|mosque|cathedral|temple|hospital|school|university|college|stadium|hotel|mall|bridge|"
+    r"square|street|road|avenue|prison|market|restaurant|cinema|theatre|club)\s+(?:in|at|near|of)\s+(?:the\s+)?[A-Z]",
+    re.I,
+)
 # "residents who fled Lashio said": the name is where they fled from, not the speaker
 ORIGIN_BEFORE = re.compile(r"\b(?:fled|fleeing|left|escaped|from|in|near|outside)\s+(?:the\s+)?$", re.I)
 DESTINATION_BEFORE = re.compile(

@@ -202,3 +202,107 @@ def test_weapons_seen_and_sport_watched_are_no_events(geoparser):
     assert _events("Fans watched the clash in bars in Kyiv and Lviv.", geoparser) == []
     assert _events("A court in Kigali found the former mayor guilty of crimes against humanity.", geoparser) == []
     assert _events("The families, already displaced once, were living in a school in Goma.", geoparser) == []
+
+
+def _place(pid, name, cc, a1, kind="populated place", population=1000):
+    from gazetteer import Place
+
+    return Place(pid, name, 0.0, 0.0, cc, a1, "", "", kind, population, "", "test")
+
+
+def _mention(text, name, place, alternatives=()):
+    from gazetteer import Candidate
+    from gazetteer.geoparse import Mention
+
+    start = text.index(name)
+    alts = tuple(Candidate(p, 0.9, name) for p in alternatives)
+    return Mention(start, start + len(name), name, place, 1.0, "", alts)
+
+
+def test_a_town_outside_the_unit_named_after_it_is_a_namesake(gazetteer):
+    from mapper.extract import _containers_guarded
+
+    text = "Raiders burned the hamlet of Kora in Lowland province on Monday."
+    far = _place("t:1", "Kora", "XX", "09")
+    near = _place("t:2", "Kora", "YY", "03")
+    unit = _place("t:3", "Lowland", "YY", "03", kind="admin1")
+    ms = [_mention(text, "Kora", far, [near]), _mention(text, "Lowland", unit)]
+    assert [m.place.place_id for m in _containers_guarded(text, ms, gazetteer)] == ["t:2", "t:3"]
+    ms = [_mention(text, "Kora", far), _mention(text, "Lowland", unit)]
+    assert [m.place.place_id for m in _containers_guarded(text, ms, gazetteer)] == ["t:3"]
+
+
+def test_a_small_lone_town_abroad_is_a_namesake_of_the_story_country():
+    from mapper.extract import _namesakes_guarded
+
+    text = "HILLTOWN — Raiders burned Kora on Monday. Hilltown and Riverbend sent aid."
+    story = [_place(f"t:{i}", n, "YY", "01", population=90_000) for i, n in enumerate(("Hilltown", "Riverbend"))]
+    far = _place("t:9", "Kora", "XX", "02")
+    big = _place("t:8", "Kora", "XX", "02", population=2_000_000)
+    ms = [_mention(text, "HILLTOWN", story[0]), _mention(text, "Kora", far), _mention(text, "Riverbend", story[1])]
+    assert [m.name for m in _namesakes_guarded(text, ms)] == ["HILLTOWN", "Riverbend"]
+    ms[1] = _mention(text, "Kora", big)  # a large city is rarely a wrong reading
+    assert [m.name for m in _namesakes_guarded(text, ms)] == ["HILLTOWN", "Kora", "Riverbend"]
+
+
+def test_crowds_and_protests(geoparser):
+    ev = _events("Clashes between rival crowds in the centre of Mombasa left three people dead on Sunday.", geoparser)
+    assert [(e["category"], e["fatalities"]) for e in ev] == [("unrest", 3)]
+    ev = _events("Police opened fire on a demonstration in Conakry on Monday, killing two people.", geoparser)
+    assert [(e["category"], e["sub_event_type"]) for e in ev] == [("unrest", "Excessive force against protesters")]
+    ev = _events("Police opened fire on striking nurses in Harare on Tuesday.", geoparser)
+    assert [e["category"] for e in ev] == ["unrest"]
+    ev = _events("Police fired tear gas and rubber bullets at demonstrators in Minsk on Sunday.", geoparser)
+    assert [(e["category"], e["sub_event_type"]) for e in ev] == [("unrest", "Excessive force against protesters")]
+    ev = _events("Armed men stormed the town hall in Beni on Monday and set it on fire.", geoparser)
+    assert "unrest" not in [e["category"] for e in ev]
+
+
+def test_buildings_and_sites_named_with_a_city(geoparser):
+    (e,) = _events("A car bomb exploded outside the interior ministry in Kabul on Monday.", geoparser)
+    assert (e["category"], e["location"]) == ("strike", "Kabul")
+    (e,) = _events("A bomb exploded at the Victoria market in Kampala on Friday.", geoparser)
+    assert (e["category"], e["location"], e["country_code"]) == ("strike", "Kampala", "UG")
+
+
+def test_killings_told_many_ways(geoparser):
+    assert _kinds(_events("A soldier shot dead two boys in Jenin on Monday.", geoparser)) == [("attack", 2)]
+    assert _kinds(_events("Attackers hacked to death 23 villagers near Beni on Sunday.", geoparser)) == [("attack", 23)]
+    ev = _events("Eleven tourists and a local guide were killed near Luxor on Friday.", geoparser)
+    assert _kinds(ev) == [("attack", 12)]
+    assert _events("Survivors gathered in Kigali on Sunday, 30 years after militias killed thousands.", geoparser) == []
+
+
+def test_displaced_counted_as_a_running_total(geoparser):
+    (e,) = _events(
+        "Buses left Sumy on Friday, bringing to 12,000 the number of people evacuated from the city this week.",
+        geoparser,
+    )
+    assert (e["category"], e["displaced_people"]) == ("displacement", 12000)
+
+
+def test_sport_is_no_event_unless_people_are_hurt(geoparser):
+    assert _events("Fans cheered as the derby clash ended level in Accra on Sunday.", geoparser) == []
+    ev = _events("A bomb exploded among football fans in Mogadishu on Sunday, killing 5.", geoparser)
+    assert _kinds(ev) == [("strike", 5)]
+
+
+def test_background_told_with_came_as_and_earlier(geoparser):
+    ev = _events("The blast in Kandahar came as troops fought insurgents across the province.", geoparser)
+    assert [e["category"] for e in ev] == ["strike"]
+    assert _events("The families had fled the fighting in Sumy weeks earlier.", geoparser) == []
+
+
+def test_more_dead_and_bodies_found(geoparser):
+    ev = _events("Four people were shot dead in Mosul on Friday, and nine more died in hospital.", geoparser)
+    assert [e["fatalities"] for e in ev] == [13]
+    ev = _events("Gunmen attacked the village of Kodo near Djibo; villagers later found 31 bodies.", geoparser)
+    assert [e["fatalities"] for e in ev] == [31]
+
+
+def test_protesters_attacking_is_a_riot_and_aircraft_bombing_a_strike(geoparser):
+    ev = _events("Protesters attacked the parliament building in Nairobi on Tuesday.", geoparser)
+    assert [(e["category"], e["sub_event_type"]) for e in ev] == [("unrest", "Violent demonstration")]
+    assert [e["category"] for e in _events("Warplanes bombed the centre of Idlib on Monday.", geoparser)] == ["strike"]
+    ev = _events("Youths threw petrol bombs at police in Belfast on Monday night.", geoparser)
+    assert [e["category"] for e in ev] == ["unrest"]
