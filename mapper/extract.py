@@ -169,8 +169,10 @@ def _clause_triggers(text: str, others: bool) -> list[tuple[lx.Trigger, int, int
             if (lx.ACTOR_RX.search(before) or lx.KILLER_BEFORE.search(before)) and _object_kind(
                 _noun_phrase_after(text, m.end())
             ) == "civilian":
-                if not others or m.group(0).lower() not in ("killing", "killed", "kills"):
+                if not others:
                     out.append((lx.KILL_ATTACK, m.start(), m.end()))
+                elif m.group(0).lower() not in ("killing", "killed", "kills"):
+                    out.append((lx.DELIBERATE_KILL, m.start(), m.end()))
                 break
     if not others and not out:
         passive = lx.PASSIVE_KILL.search(text)
@@ -202,18 +204,19 @@ def _triggers(text: str, year: int | None = None) -> dict[str, tuple[lx.Trigger,
     """Per category, the most specific trigger in a sentence and its position."""
     if not lx.ANY_TRIGGER.search(text):
         return {}
-    ignored = [m.span() for m in lx.IGNORE_MATCH.finditer(text)]
+    ignored = [m.span() for m in lx.IGNORE_MATCH.finditer(text)] + lx.IGNORE_PHRASES.spans(text)
+    bg = re.search(r"\b(?:ago|earlier|before|last\s+(?:month|year)|(?:19|20)\d\d)\b", text) is not None
     best: dict[str, tuple[lx.Trigger, int, int]] = {}
     for t in lx.TRIGGERS:
         for m in t.pattern.finditer(text):
-            if any(a <= m.start() < b for a, b in ignored) or _background(text, m.start(), m.end(), year):
+            if any(a <= m.start() < b for a, b in ignored) or (bg and _background(text, m.start(), m.end(), year)):
                 continue
             cur = best.get(t.category)
             if cur is None or t.rank > cur[0].rank:
                 best[t.category] = (t, m.start(), m.end())
             break
     for t, s, e in _clause_triggers(text, bool(best)):
-        if any(a <= s < b for a, b in ignored) or _background(text, s, e, year):
+        if any(a <= s < b for a, b in ignored) or (bg and _background(text, s, e, year)):
             continue
         cur = best.get(t.category)
         if cur is None or t.rank > cur[0].rank or (cur[0].toll and t.category == "attack"):
@@ -237,6 +240,8 @@ def _triggers(text: str, year: int | None = None) -> dict[str, tuple[lx.Trigger,
             del best[c]
         elif (t.mutual or t.weak) and start > first and lx.CAUSE_BEFORE.search(text[first:start]):
             del best[c]
+        elif start > first and lx.AFTER_DAYS_OF.search(text[first:start]):
+            del best[c]
     # "raided a school, exchanging fire with police": the fire exchanged is part of the attack
     if "attack" in best and "clash" in best and best["clash"][1] > best["attack"][1]:
         told = text[best["clash"][1] : best["clash"][2]].lower()
@@ -251,7 +256,12 @@ def _triggers(text: str, year: int | None = None) -> dict[str, tuple[lx.Trigger,
         _t, cs, ce = best.pop("clash")
         best.setdefault("unrest", (lx.RIOT, cs, ce))
     # "troops opened fire on a march": force against protesters, not a second, civilian event
-    if "attack" in best and "unrest" in best and lx.STATE_FORCE_BEFORE.search(text[: best["attack"][1]]):
+    if (
+        "attack" in best
+        and "unrest" in best
+        and best["unrest"][0].rank != lx.RIOT.rank
+        and lx.STATE_FORCE_BEFORE.search(text[: best["attack"][1]])
+    ):
         _t, s_, e_ = best.pop("attack")
         if best["unrest"][0].rank < lx.CLAUSE_FORCE.rank:
             best["unrest"] = (lx.CLAUSE_FORCE, s_, e_)
@@ -297,7 +307,11 @@ def _actors(text: str, pos: int) -> tuple[str | None, str | None]:
 def _first_number(patterns: list[re.Pattern], text: str) -> tuple[int | None, str | None]:
     if not ANY_NUMBER.search(text):  # one cheap scan spares the figure patterns most sentences
         return None, None
+    low = text.lower()
     for rx in patterns:
+        gate = lx.GATES.get(rx)
+        if gate is not None and not any(g in low for g in gate):
+            continue
         m = rx.search(text)
         if m:
             value, words = parse_number(m.group("n"))
@@ -310,7 +324,9 @@ def _fatalities(text: str) -> tuple[int | None, str | None]:
     the first figure of the toll patterns."""
     if not ANY_NUMBER.search(text) and not re.search(r"\b(?:a|an)\s", text):
         return None, None
-    for rx in lx.TOLL_SUM:
+    low = text.lower()
+    sums = " and " in low and any(w in low for w in ("kill", "died", "dead", "slain", "executed"))
+    for rx in lx.TOLL_SUM if sums else ():
         m = rx.search(text)
         if m:
             parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group("list"))
@@ -584,7 +600,7 @@ def extract(
             )
         local = text[sent.start : sent.end]
         sport = lx.SPORT.search(local) and not lx.CASUALTY.search(local)
-        if sent.heading or lx.NON_EVENT.search(local) or sport:
+        if sent.heading or lx.NON_EVENT.search(local) or sport or lx.NON_EVENT_PHRASES.search(local):
             _update_focus(focus, ms, gz)
             continue
         found = _triggers(local, report.report_date.year)
@@ -602,7 +618,7 @@ def extract(
             _attach_figures(events, sent)
             _update_focus(focus, ms, gz)
             continue
-        if "strike" in found and "attack" in found:
+        if "strike" in found and "attack" in found and found["attack"][0] is not lx.DELIBERATE_KILL:
             del found["attack"]  # "air strikes killed 10 civilians": one strike with civilian deaths
         chosen_place = None
         violent_done = False

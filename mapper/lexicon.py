@@ -93,6 +93,11 @@ CAME_AFTER = re.compile(
     r"\b(?:came|comes|coming)\s+(?:\w+\s+){0,3}(?:after|as|amid)\b|\bin (?:retaliation|response|reprisal) for\b", re.I
 )
 EARLIER_EVENT_WORD = re.compile(r"\b(?:attacks|killings|massacres?|raids)\b", re.I)
+# a drawn-out earlier activity told as what led to the event: "stormed the camp after days of shelling"
+AFTER_DAYS_OF = re.compile(
+    r"\b(?:after|following|amid)\s+(?:\w+\s+){0,2}(?:hours|days|weeks|months|years|nights)\s+of\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
 # "X in Y province", "X, Y state": the unit that contains the place just named
 CONTAINER_GAP = re.compile(r"[\s\w'’-]{0,25}?(?:,|\bin\b|\bof\b)\s+(?:the\s+)?(?:[a-z]+\s+)?$")
 # crowds fighting each other: a riot, not a battle
@@ -139,8 +144,20 @@ ONGOING_BEFORE = re.compile(
     re.I,
 )
 KILL_ATTACK = Trigger(re.compile(r"$^"), "attack", "Violence against civilians", "Attack", 3, toll=True)
+# a deliberate killing by a named killer told beside another event ("he then shot dead 69 people"): an act of
+# its own, not the toll of the other event
+DELIBERATE_KILL = Trigger(re.compile(r"$\^"), "attack", "Violence against civilians", "Attack", 3)
 RIOT = Trigger(re.compile(r"$^"), "unrest", "Riots", "Violent demonstration", 2)
-CLAUSE_TRIGGERS = (CLAUSE_CLASH, CLAUSE_ATTACK, KILL_CLASH, CLAUSE_STRIKE, CLAUSE_FORCE, KILL_ATTACK, RIOT)
+CLAUSE_TRIGGERS = (
+    CLAUSE_CLASH,
+    CLAUSE_ATTACK,
+    KILL_CLASH,
+    CLAUSE_STRIKE,
+    CLAUSE_FORCE,
+    KILL_ATTACK,
+    RIOT,
+    DELIBERATE_KILL,
+)
 PASSIVE_KILL = re.compile(
     r"\b(?:were|was|have been|had been)\s+(?:\w+\s+)?(?:killed|massacred|executed|shot dead|slaughtered|murdered)\b",
     re.I,
@@ -165,9 +182,7 @@ NON_EVENT = re.compile(
     r"\b(?:fighting (?:has |had )?continu\w*|continu\w* (?:fighting|clashes)|peace talks|ceasefire talks|"
     r"(?:halt|stop|end|cease) (?:the |their |its )?(?:offensive|fighting|attacks|strikes)|hunger strikes?|"
     r"general strike|labou?r strike|strike action|(?:no|never) (?:new )?(?:attacks?|strikes?|clashes)|"
-    r"threaten(?:ed|s)? to|could (?:launch|attack)|would (?:launch|attack)|plans? to (?:attack|strike)|"
-    + alternation("non_event.txt")
-    + r")\b",
+    r"threaten(?:ed|s)? to|could (?:launch|attack)|would (?:launch|attack)|plans? to (?:attack|strike))\b",
     re.I,
 )
 # trigger matches to ignore wherever they stand
@@ -176,9 +191,36 @@ IGNORE_MATCH = re.compile(
     r"took (?:a |the )?(?:decision|step|steps|measures)|took to (?:the )?streets|"
     r"captured (?:on|in) (?:video|camera|film)|(?:gunfire|shots|explosions?|blasts?)(?: and \w+)? (?:(?:were|was|could be) )?"
     r"heard|heard (?:\w+ ){0,3}(?:explosions?|blasts?)|(?:troops|forces|fighters|soldiers|militants|rebels|tanks|"
-    r"convoys?) (?:\w+ ){0,2}crossed|" + alternation("ignore.txt") + r")\b",
+    r"convoys?) (?:\w+ ){0,2}crossed)\b",
     re.I,
 )
+
+
+class GatedPatterns:
+    """Regexes read from a TSV (gate, regex), each tried only when one of its gate words is in the text: a
+    long list of phrases costs a few substring tests per sentence, not a scan per phrase."""
+
+    def __init__(self, name: str):
+        self.entries: list[tuple[frozenset[str], re.Pattern]] = []
+        for row in word_list(name):
+            gate, rx = row.split("\t")
+            self.entries.append((frozenset(gate.split("|")), re.compile(rf"\b(?:{rx})\b", re.I)))
+        self.gates = sorted({g for gates, _rx in self.entries for g in gates})
+
+    def _live(self, text: str) -> list[re.Pattern]:
+        low = text.lower()
+        present = {g for g in self.gates if g in low}
+        return [rx for gates, rx in self.entries if not gates.isdisjoint(present)] if present else []
+
+    def search(self, text: str) -> bool:
+        return any(rx.search(text) for rx in self._live(text))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for rx in self._live(text) for m in rx.finditer(text)]
+
+
+NON_EVENT_PHRASES = GatedPatterns("non_event.tsv")
+IGNORE_PHRASES = GatedPatterns("ignore.tsv")
 
 # -- actors -----------------------------------------------------------------------------------
 # armed groups by name: (regex, the name events give them)
@@ -267,6 +309,17 @@ FATALITIES = [
     re.compile(rf"\bdeath toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|reached|rose to|climbed to|stands at)\s+{_N}", re.I),
     re.compile(rf"\b{_N}\s+(?:deaths|fatalities|dead)\b", re.I),
 ]
+# words one of which a figure pattern needs: the pattern is skipped on a sentence without any of them
+GATES: dict[re.Pattern, tuple[str, ...]] = {
+    FATALITIES[0]: ("toll",),
+    FATALITIES[2]: ("shot",),
+    FATALITIES[3]: ("to death",),
+    FATALITIES[4]: ("bodies",),
+    FATALITIES[5]: ("bodies",),
+    FATALITIES[6]: ("to death",),
+    FATALITIES[8]: ("toll",),
+    FATALITIES[9]: ("death", "fatalit", "dead"),
+}
 # more dead told after the first toll: "six were shot dead ... and 42 more died"
 TOLL_MORE = re.compile(
     rf"\band\s+(?:another\s+)?(?P<n>{NUMBER})\s+(?:more|others|other people)\s+(?:\w+\s+){{0,2}}?"

@@ -306,3 +306,21 @@ def test_protesters_attacking_is_a_riot_and_aircraft_bombing_a_strike(geoparser)
     assert [e["category"] for e in _events("Warplanes bombed the centre of Idlib on Monday.", geoparser)] == ["strike"]
     ev = _events("Youths threw petrol bombs at police in Belfast on Monday night.", geoparser)
     assert [e["category"] for e in ev] == ["unrest"]
+
+
+def test_a_deliberate_killing_beside_another_event_is_its_own_event(geoparser):
+    ev = _events("Riots broke out in Patras on Saturday after a policeman shot dead a teenager.", geoparser)
+    assert sorted(e["category"] for e in ev) == ["attack", "unrest"]
+    ev = _events(
+        "A car bomb exploded in Bergen, and the gunman then shot dead 14 people at a school in Stavanger.", geoparser
+    )
+    assert sorted(e["category"] for e in ev) == ["attack", "strike"]
+    ev = _events("Air strikes hit a market in Idlib on Monday, killing 12 civilians.", geoparser)
+    assert _kinds(ev) == [("strike", 12)]
+
+
+def test_a_drawn_out_activity_before_the_event_is_its_background(geoparser):
+    ev = _events(
+        "Militiamen stormed a camp for displaced people near Nyala on Friday after weeks of shelling.", geoparser
+    )
+    assert [e["category"] for e in ev] == ["attack"]
