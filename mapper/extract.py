@@ -242,15 +242,13 @@ def _triggers(text: str, year: int | None = None) -> dict[str, tuple[lx.Trigger,
             del best[c]
         elif start > first and lx.AFTER_DAYS_OF.search(text[first:start]):
             del best[c]
+    if "displacement" in best and lx.ARMED_FLED.search(text[: best["displacement"][2]]):
+        del best["displacement"]  # "the gunmen ... fled into the forest"
     # "raided a school, exchanging fire with police": the fire exchanged is part of the attack
     if "attack" in best and "clash" in best and best["clash"][1] > best["attack"][1]:
         told = text[best["clash"][1] : best["clash"][2]].lower()
         if told != "fighting" and re.match(r"\w+ing\b", told):
             del best["clash"]
-    # "explosions ripped through a crowd gathering for a peace rally": the rally is the setting of the blast
-    if "unrest" in best and ("strike" in best or "attack" in best) and best["unrest"][0].rank == 1:
-        if lx.SETTING_BEFORE.search(text[: best["unrest"][1]]):
-            del best["unrest"]
     # crowds fighting each other: a riot
     if "clash" in best and best["clash"][0].mutual and lx.CROWDS_FIGHTING.search(text):
         _t, cs, ce = best.pop("clash")
@@ -265,6 +263,10 @@ def _triggers(text: str, year: int | None = None) -> dict[str, tuple[lx.Trigger,
         _t, s_, e_ = best.pop("attack")
         if best["unrest"][0].rank < lx.CLAUSE_FORCE.rank:
             best["unrest"] = (lx.CLAUSE_FORCE, s_, e_)
+    # "explosions ripped through a crowd gathering for a peace rally": the rally is the setting of the blast
+    if "unrest" in best and best["unrest"][0].rank == 1 and ("strike" in best or "attack" in best):
+        if lx.SETTING_BEFORE.search(text[: best["unrest"][1]]):
+            del best["unrest"]
     # "armed men stormed the consulate and set it on fire": the arson is part of the armed act, no riot
     if (
         "unrest" in best

@@ -63,7 +63,7 @@ ARMED_VICTIM = re.compile(rf"\b{alternation('victims_armed.txt')}\b", re.I)
 # the object noun phrase ends at a preposition, a clause break or a participle
 OBJECT_END = re.compile(
     r"[,;:.()]|\s(?:in|near|on|at|outside|around|inside|from|with|during|after|before|while|when|as|and|but|"
-    r"across|along|between|last|early|late|overnight|yesterday|today|this|who|that|which|whose|"
+    r"across|along|between|last|early|late|overnight|yesterday|today|this|who|that|which|whose|\w+ed\s+by|"
     r"(?!(?:wedding|building|housing|evening|morning|meeting|gathering|boarding|crossing|clothing|dwelling|landing|"
     r"shipping|fishing|mining|farming|trading|parking|training|shopping|bombing|shelling)\b)\w+ing)\b",
     re.I,
@@ -93,6 +93,12 @@ CAME_AFTER = re.compile(
     r"\b(?:came|comes|coming)\s+(?:\w+\s+){0,3}(?:after|as|amid)\b|\bin (?:retaliation|response|reprisal) for\b", re.I
 )
 EARLIER_EVENT_WORD = re.compile(r"\b(?:attacks|killings|massacres?|raids)\b", re.I)
+# the attackers fled: their escape, not people displaced
+ARMED_FLED = re.compile(
+    r"\b(?:attackers|gunmen|militants|assailants|insurgents|bandits|kidnappers|suspects|raiders)\b"
+    r"(?:(?!\b(?:forced|made|caused|people|residents|civilians|families|villagers)\b)[^.;]){0,60}?\b(?:fled|escaped)$",
+    re.I,
+)
 # a drawn-out earlier activity told as what led to the event: "stormed the camp after days of shelling"
 AFTER_DAYS_OF = re.compile(
     r"\b(?:after|following|amid)\s+(?:\w+\s+){0,2}(?:hours|days|weeks|months|years|nights)\s+of\s+(?:\w+\s+){0,2}$",
@@ -134,7 +140,8 @@ DATELINE = re.compile(r"^\s*[A-Z][\w'’ .-]{1,40}?(?:,\s*[A-Z][\w'’ .-]{1,30}
 CLAUSE_STRIKE = Trigger(re.compile(r"$^"), "strike", EXPLOSIONS, "Air/drone strike", 2)
 # the subject of an attack verb is a weapon: "drones attacked the port" is a strike
 WEAPON_SUBJECT = re.compile(
-    r"\b(?:drones?|warplanes?|jets?|aircraft|helicopters?|missiles?|rockets?|artillery|gunships?|bombers?)"
+    r"\b(?:drones?|warplanes?|jets?|aircraft|helicopters?|missiles?|rockets?|artillery|gunships?|bombers?|"
+    r"(?:air ?)?strikes?|airstrikes?|bombs?|shells?|shelling)"
     r"(?:\s+\w+){0,2}\s*(?:(?:was|were|have|has|had)\s+)?$",
     re.I,
 )

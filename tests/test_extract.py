@@ -324,3 +324,24 @@ def test_a_drawn_out_activity_before_the_event_is_its_background(geoparser):
         "Militiamen stormed a camp for displaced people near Nyala on Friday after weeks of shelling.", geoparser
     )
     assert [e["category"] for e in ev] == ["attack"]
+
+
+def test_police_killing_during_a_protest_is_force_against_protesters(geoparser):
+    ev = _events(
+        "Police shot dead a teacher during a protest by nurses outside the hospital in Kano on Monday.", geoparser
+    )
+    assert [(e["category"], e["sub_event_type"]) for e in ev] == [("unrest", "Excessive force against protesters")]
+
+
+def test_gunmen_in_suicide_vests_and_checkpoints_manned_by_villagers(geoparser):
+    ev = _events(
+        "Gunmen wearing suicide vests stormed a college in Garissa on Thursday, killing 30 students.", geoparser
+    )
+    assert [e["category"] for e in ev] == ["attack"]
+    ev = _events("Insurgents opened fire on a checkpoint manned by village guards near Pattani on Monday.", geoparser)
+    assert [e["category"] for e in ev] == ["clash"]
+
+
+def test_attackers_who_fled_are_not_displaced(geoparser):
+    ev = _events("The gunmen abducted nine pupils in Kaduna on Tuesday and fled into the forest.", geoparser)
+    assert [e["category"] for e in ev] == ["attack"]
