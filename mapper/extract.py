@@ -38,8 +38,7 @@ from . import lexicon as lx
 from .errors import LimitError
 from .households import household_size
 from .numbers import ANY_NUMBER, parse_number
-from .reports import Report
-from .schema import FIELDS
+from .schema import FIELDS, Report
 from .text import Sentence, sentences
 from .timex import resolve
 
