@@ -1,7 +1,7 @@
 """Extraction quality on our own dev set (tests/data/devset): event precision/recall/F1, median km,
 figures and dates right, and every miss and spurious event, for error analysis.
 
-    python benchmarks/devset.py [--quiet]
+    python benchmarks/devset.py [--quiet] [FOLDER]
 
 Goals (extraction issue): F1 >= 0.90, median <= 5 km, figures right >= 90 %.
 """
@@ -30,8 +30,15 @@ def _short(e: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quiet", action="store_true", help="only the summary")
+    ap.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=DEVSET,
+        help="reports with <stem>.gold.json beside them (default: tests/data/devset; also devset-2, devset-3, a holdout)",
+    )
     args = ap.parse_args()
-    s = score(read_devset(DEVSET, Geoparser()))
+    s = score(read_devset(args.folder, Geoparser()))
     if not args.quiet:
         for r in s.reports:
             bad_figs = [

@@ -27,6 +27,7 @@ from mapper.maps import make_map, map_html  # noqa: E402
 from mapper.schema import CATEGORIES, FIELDS  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def synthetic(n: int, seed: int = 1) -> gpd.GeoDataFrame:
@@ -67,12 +68,12 @@ def by_hand(gdf: gpd.GeoDataFrame) -> str:
     return m.get_root().render()
 
 
-def load_time(html: str, browser, screenshot: Path | None = None) -> float | None:
+def load_time(html: str, browser, screenshot: Path | None = None, size: tuple[int, int] = (1200, 800)) -> float | None:
     """Seconds to a drawn map, or None when the page cannot draw offline (its assets are on CDNs)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "map.html"
         path.write_text(html, encoding="utf-8")
-        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         page.route("http*://**", lambda r: r.abort())
         t = time.perf_counter()
         page.goto(path.as_uri(), wait_until="load", timeout=600_000)
@@ -121,12 +122,18 @@ def main() -> int:
                     + ("" if b_load else "; offline it draws nothing: its Leaflet, jQuery, Bootstrap come from CDNs")
                 )
         seed = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "helmand-2020-10-12.txt"
-        if args.screenshots and seed.exists():
+        if args.screenshots:
             from mapper.pipeline import events_from_files
 
-            load_time(
-                map_html(make_map(events_from_files([seed]), title="Helmand")), browser, args.screenshots / "seed.png"
-            )
+            examples = map_html(make_map(events_from_files([ROOT / "examples"]), title="Examples"))
+            for size in ((1280, 800), (800, 600)):  # the quick-start map on a laptop and a small screen
+                load_time(examples, browser, args.screenshots / f"examples-{size[0]}x{size[1]}.png", size)
+            if seed.exists():
+                load_time(
+                    map_html(make_map(events_from_files([seed]), title="Helmand")),
+                    browser,
+                    args.screenshots / "seed.png",
+                )
         browser.close()
     return 0
 

@@ -13,14 +13,13 @@ One pass over the sentences of a report:
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
-import hashlib
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Gazetteer, Place
+from gazetteer import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Gazetteer, Place, normalize
 from gazetteer.geoparse import Geoparser, Mention
 from gazetteer.words import (
     DAYS,
@@ -34,12 +33,12 @@ from gazetteer.words import (
     TITLES,
 )
 
+from . import ids
 from . import lexicon as lx
 from .errors import LimitError
 from .households import household_size
 from .numbers import ANY_NUMBER, parse_number
-from .reports import Report
-from .schema import FIELDS
+from .schema import FIELDS, Report
 from .text import Sentence, sentences
 from .timex import resolve
 
@@ -51,23 +50,7 @@ _ANAPHOR = re.compile(
     r"^(?:The|These|Those|Such)\s+(?:\w+\s+)?(strikes|air ?strikes|raids|attacks?|clashes|"
     r"bombings?|shelling|fighting|explosions?|blasts?)\b"
 )
-_ANAPHOR_CATEGORY = {
-    "strikes": "strike",
-    "airstrikes": "strike",
-    "air strikes": "strike",
-    "raids": "strike",
-    "bombing": "strike",
-    "bombings": "strike",
-    "shelling": "strike",
-    "explosion": "strike",
-    "explosions": "strike",
-    "blast": "strike",
-    "blasts": "strike",
-    "attack": "clash",
-    "attacks": "clash",
-    "clashes": "clash",
-    "fighting": "clash",
-}
+_ANAPHOR_CATEGORY = dict(row.split("\t") for row in lx.word_list("anaphors.tsv"))
 
 
 @dataclass
@@ -101,24 +84,204 @@ class _Focus:
     place: Place | None = None  # the last town an event stood on, for "the city"
 
 
-def _triggers(text: str) -> dict[str, tuple[lx.Trigger, int]]:
+def _object_kind(head: str) -> str | None:
+    """What a noun phrase names: 'armed' (soldiers, a base, a named group), 'civilian' (villagers, a market),
+    'place' (a capitalised name, "the town of X") or None. The head noun is the last one."""
+    a = [m.end() for m in lx.ARMED_TARGET.finditer(head)]
+    c = [m.end() for m in lx.CIVILIAN_TARGET.finditer(head)]
+    if a or c:
+        return "armed" if max(a, default=-1) > max(c, default=-1) else "civilian"
+    if lx.ACTOR_RX.match(head.strip()) or lx.ACTOR_RX.match(re.sub(r"^the\s+", "", head.strip(), flags=re.I)):
+        return "armed"
+    if lx.PLACE_NOUN_OF.match(head.strip()) and re.search(r"\b[A-Z]", head):
+        return "place"
+    return None
+
+
+def _noun_phrase_after(text: str, pos: int) -> str:
+    return _noun_phrase_span(text, pos)[0]
+
+
+def _noun_phrase_span(text: str, pos: int) -> tuple[str, int]:
+    """The noun phrase that starts after ``pos`` (up to a preposition, clause break or participle) and the
+    offset where it ends."""
+    window = text[pos : pos + 90]
+    rest = window.lstrip()
+    end = lx.OBJECT_END.search(rest)
+    head = rest[: end.start()] if end else rest
+    return head, pos + len(window) - len(rest) + len(head)
+
+
+def _toll_victims(text: str) -> str | None:
+    """'armed' when the sentence's dead include fighters, 'civilian' when they are only civilians."""
+    armed = civilian = False
+    for m in lx.KILL_VERB.finditer(text):
+        head = _noun_phrase_after(text, m.end())
+        armed = armed or bool(lx.ARMED_VICTIM.search(head))
+        civilian = civilian or bool(lx.CIVILIAN_TARGET.search(head))
+    for m in re.finditer(r"\b(?:were|was|been)\s+(?:\w+\s+)?(?:killed|shot dead|executed)|\bdied\b", text):
+        before = text[max(0, m.start() - 60) : m.start()]
+        armed = armed or bool(lx.ARMED_VICTIM.search(before))
+        civilian = civilian or bool(lx.CIVILIAN_TARGET.search(before))
+    return "armed" if armed else "civilian" if civilian else None
+
+
+def _clause_triggers(text: str, others: bool) -> list[tuple[lx.Trigger, int, int]]:
+    """Events read from a clause: an attack verb and what it was done to (its object, or its subject in the
+    passive); a verb of killing and who was killed when nothing else in the sentence names an event."""
+    out: list[tuple[lx.Trigger, int, int]] = []
+    for m in lx.ATTACK_VERB.finditer(text):
+        before = text[: m.start()]
+        if lx.ONGOING_BEFORE.search(before) and m.group(0).lower().endswith("ing"):
+            continue  # "was targeting civilians": a characterisation, not one act at one time
+        if lx.WEAPON_SUBJECT.search(before[-50:]):
+            out.append((lx.CLAUSE_STRIKE, m.start(), m.end()))
+            continue
+        if lx.PROTESTERS_BEFORE.search(before):
+            out.append((lx.RIOT, m.start(), m.end()))  # "protesters attacked the embassies": a riot
+            continue
+        head, head_end = _noun_phrase_span(text, m.end())
+        if not head.strip() and "fire" in m.group(0).lower():  # "opened fire inside a camp", "... at a market"
+            prep = re.compile(r"\s*(?:inside|in|at|into|near|outside)\s+").match(text, m.end())
+            if prep:
+                head, head_end = _noun_phrase_span(text, prep.end())
+        if lx.PROTESTING_AFTER.match(text, head_end) or lx.PROTEST_OBJECT.search(head):
+            out.append((lx.CLAUSE_FORCE, m.start(), m.end()))  # "opened fire on people protesting ..."
+            continue
+        if head.lower().startswith("by ") or (lx.PASSIVE_BEFORE.search(before) and m.group(0).lower().endswith("ed")):
+            if re.match(r"by\s+(?:\w+\s+){0,2}(?:drones?|warplanes?|jets?|aircraft|missiles?|rockets?)\b", head, re.I):
+                out.append((lx.CLAUSE_STRIKE, m.start(), m.end()))
+                continue
+            head = re.split(r"[,;:]", before)[-1]  # "a police convoy was attacked": the subject was the target
+        kind = _object_kind(head)
+        if kind == "place":
+            kind = "civilian" if _toll_victims(text) == "civilian" else "armed"
+        if kind == "armed":
+            out.append((lx.CLAUSE_CLASH, m.start(), m.end()))
+        elif kind == "civilian":
+            out.append((lx.CLAUSE_ATTACK, m.start(), m.end()))
+    if not out:
+        # "he then shot dead 69 people at a camp": a deliberate killing of civilians, even beside other events
+        for m in lx.KILL_VERB.finditer(text):
+            before = text[max(0, m.start() - 60) : m.start()]
+            if (lx.ACTOR_RX.search(before) or lx.KILLER_BEFORE.search(before)) and _object_kind(
+                _noun_phrase_after(text, m.end())
+            ) == "civilian":
+                if not others:
+                    out.append((lx.KILL_ATTACK, m.start(), m.end()))
+                elif m.group(0).lower() not in ("killing", "killed", "kills"):
+                    out.append((lx.DELIBERATE_KILL, m.start(), m.end()))
+                break
+    if not others and not out:
+        passive = lx.PASSIVE_KILL.search(text)
+        if passive and _object_kind(text[max(0, passive.start() - 60) : passive.start()]) == "civilian":
+            return [(lx.CLAUSE_ATTACK, passive.start(), passive.end())]  # "600 civilians were killed in X"
+        for m in lx.KILL_VERB.finditer(text):
+            if not lx.ACTOR_RX.search(text[: m.start()]):
+                continue  # no one named as killer: a toll of something told elsewhere
+            kind = _object_kind(_noun_phrase_after(text, m.end()))
+            if kind == "armed":
+                out.append((lx.KILL_CLASH, m.start(), m.end()))
+            elif kind == "civilian":
+                out.append((lx.CLAUSE_ATTACK, m.start(), m.end()))
+            break
+    return out
+
+
+def _background(text: str, start: int, end: int, year: int | None) -> bool:
+    """An event word told as the background of the story: a year before the report's ("captured in 2012",
+    "the 2010 bombings") or "years ago" in the same clause."""
+    after = lx.BACKGROUND_AFTER.match(text, end)
+    if after and (after.group("year") is None or year is None or int(after.group("year")) < year):
+        return True
+    before = lx.BACKGROUND_BEFORE.search(text[max(0, start - 30) : start])
+    return bool(before and year is not None and int(before.group("year")) < year)
+
+
+def _triggers(text: str, year: int | None = None) -> dict[str, tuple[lx.Trigger, int]]:
     """Per category, the most specific trigger in a sentence and its position."""
     if not lx.ANY_TRIGGER.search(text):
         return {}
-    ignored = [m.span() for m in lx.IGNORE_MATCH.finditer(text)]
+    ignored = [m.span() for m in lx.IGNORE_MATCH.finditer(text)] + lx.IGNORE_PHRASES.spans(text)
+    bg = re.search(r"\b(?:ago|earlier|before|last\s+(?:month|year)|(?:19|20)\d\d)\b", text) is not None
     best: dict[str, tuple[lx.Trigger, int, int]] = {}
     for t in lx.TRIGGERS:
         for m in t.pattern.finditer(text):
-            if any(a <= m.start() < b for a, b in ignored):
+            if any(a <= m.start() < b for a, b in ignored) or (bg and _background(text, m.start(), m.end(), year)):
                 continue
             cur = best.get(t.category)
             if cur is None or t.rank > cur[0].rank:
                 best[t.category] = (t, m.start(), m.end())
             break
+    for t, s, e in _clause_triggers(text, bool(best)):
+        if any(a <= s < b for a, b in ignored) or (bg and _background(text, s, e, year)):
+            continue
+        cur = best.get(t.category)
+        if cur is None or t.rank > cur[0].rank or (cur[0].toll and t.category == "attack"):
+            best[t.category] = (t, s, e)
     # "gunmen stormed a school": the attack on civilians, not also a battle for the school
     for civil in ("attack", "unrest"):
         if civil in best and "clash" in best and best[civil][1] <= best["clash"][1] < best[civil][2]:
             del best["clash"]
+    # "launched a drone attack on": one strike, not also a battle
+    if "strike" in best and "clash" in best:
+        (_t1, s1, e1), (_t2, s2, e2) = best["strike"], best["clash"]
+        if s1 < e2 and s2 < e1:
+            del best["clash"]
+    # the cause or background of the first event told in a clause after it: "fled as fighting closed in",
+    # "shot in reprisal attacks after clashes", "came a day after demonstrators set fire to ..."
+    came = lx.CAME_AFTER.search(text)
+    earlier = lx.EARLIER_EVENT_WORD.search(text)
+    first = min([start for _t, start, _e in best.values()] + ([earlier.start()] if earlier else []), default=0)
+    for c, (t, start, _e) in list(best.items()):
+        if came and start > came.start():
+            del best[c]
+        elif (t.mutual or t.weak) and start > first and lx.CAUSE_BEFORE.search(text[first:start]):
+            del best[c]
+        elif start > first and lx.AFTER_DAYS_OF.search(text[first:start]):
+            del best[c]
+    if "displacement" in best and lx.ARMED_FLED.search(text[: best["displacement"][2]]):
+        del best["displacement"]  # "the gunmen ... fled into the forest"
+    # "raided a school, exchanging fire with police": the fire exchanged is part of the attack
+    if "attack" in best and "clash" in best and best["clash"][1] > best["attack"][1]:
+        told = text[best["clash"][1] : best["clash"][2]].lower()
+        if told != "fighting" and re.match(r"\w+ing\b", told):
+            del best["clash"]
+    # crowds fighting each other: a riot
+    if "clash" in best and best["clash"][0].mutual and lx.CROWDS_FIGHTING.search(text):
+        _t, cs, ce = best.pop("clash")
+        best.setdefault("unrest", (lx.RIOT, cs, ce))
+    # "troops opened fire on a march": force against protesters, not a second, civilian event
+    if (
+        "attack" in best
+        and "unrest" in best
+        and best["unrest"][0].rank != lx.RIOT.rank
+        and lx.STATE_FORCE_BEFORE.search(text[: best["attack"][1]])
+    ):
+        _t, s_, e_ = best.pop("attack")
+        if best["unrest"][0].rank < lx.CLAUSE_FORCE.rank:
+            best["unrest"] = (lx.CLAUSE_FORCE, s_, e_)
+    # "explosions ripped through a crowd gathering for a peace rally": the rally is the setting of the blast
+    if "unrest" in best and best["unrest"][0].rank == 1 and ("strike" in best or "attack" in best):
+        if lx.SETTING_BEFORE.search(text[: best["unrest"][1]]):
+            del best["unrest"]
+    # "armed men stormed the consulate and set it on fire": the arson is part of the armed act, no riot
+    if (
+        "unrest" in best
+        and best["unrest"][0].sub_event_type == "Violent demonstration"
+        and ({"attack", "clash", "strike"} & set(best))
+        and not re.search(r"\b(?:protest|demonstrat|riot|mob|crowd|youths)", text, re.I)
+    ):
+        del best["unrest"]
+    if "clash" in best and best["clash"][0].mutual:
+        if "attack" in best and best["attack"][0].toll:
+            del best["attack"]  # "fighting killed four civilians": the fighting's toll, not a second event
+        if "unrest" in best:
+            del best["clash"]  # "protesters clashed with police": the protest, not a battle
+    if "clash" in best and best["clash"][0].weak:
+        t, s, e = best["clash"]
+        if not re.search(r"\bthe\s+(?:\w+\s+)?$", text[:s]) and _fatalities(text)[1]:
+            best["clash"] = (dataclasses.replace(t, weak=False), s, e)  # "fighting in X killed four": an event
     return {c: (t, start) for c, (t, start, _end) in best.items()}
 
 
@@ -144,7 +307,11 @@ def _actors(text: str, pos: int) -> tuple[str | None, str | None]:
 def _first_number(patterns: list[re.Pattern], text: str) -> tuple[int | None, str | None]:
     if not ANY_NUMBER.search(text):  # one cheap scan spares the figure patterns most sentences
         return None, None
+    low = text.lower()
     for rx in patterns:
+        gate = lx.GATES.get(rx)
+        if gate is not None and not any(g in low for g in gate):
+            continue
         m = rx.search(text)
         if m:
             value, words = parse_number(m.group("n"))
@@ -152,10 +319,37 @@ def _first_number(patterns: list[re.Pattern], text: str) -> tuple[int | None, st
     return None, None
 
 
+def _fatalities(text: str) -> tuple[int | None, str | None]:
+    """The toll a sentence gives: a sum of kinds of people ("a soldier and two police officers died" = 3) or
+    the first figure of the toll patterns."""
+    if not ANY_NUMBER.search(text) and not re.search(r"\b(?:a|an)\s", text):
+        return None, None
+    low = text.lower()
+    sums = " and " in low and any(w in low for w in ("kill", "died", "dead", "slain", "executed"))
+    for rx in lx.TOLL_SUM if sums else ():
+        m = rx.search(text)
+        if m:
+            parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group("list"))
+            values = [parse_number(n.group("n"))[0] for p in parts if (n := lx.ONE_KIND.match(p))]
+            if len(values) == len(parts) and all(v is not None for v in values):
+                return sum(v for v in values if v is not None), m.group("list")
+    value, words = _first_number(lx.FATALITIES, text)
+    more = lx.TOLL_MORE.search(text) if value is not None and words else None
+    if more and value is not None and words and more.start() > text.find(words):
+        extra = parse_number(more.group("n"))[0]
+        if extra is not None:
+            return value + extra, f"{words} {more.group(0)}"
+    return value, words
+
+
 def _place_role(text: str, sent: Sentence, m: Mention) -> str:
     """'event', 'destination' or 'other' (talks, speakers, organisations, actors)."""
     before = text[sent.start : m.start][-80:]
     after = text[m.end : m.end + 30]
+    if lx.NAME_OF_THING_BEFORE.search(before) or lx.NAME_OF_THING_AFTER.match(after) or lx.SITE_AFTER.match(after):
+        return "other"
+    if lx.BUILDING_IN_BEFORE.search(before):
+        return "event"  # "beside the education ministry in X"
     if lx.NOT_EVENT_AFTER.match(after) and not lx.ORIGIN_BEFORE.search(before):
         return "other"
     m_before = lx.NOT_EVENT_BEFORE.search(before)
@@ -164,6 +358,16 @@ def _place_role(text: str, sent: Sentence, m: Mention) -> str:
     if lx.DESTINATION_BEFORE.search(before[-60:]):
         return "destination"
     return "event"
+
+
+def _unit_named_after(town: Place, gz: Gazetteer) -> Place | None:
+    """The province a town gives its name to (it is the province's capital or bears the same name)."""
+    unit = gz.admin1_of(town)
+    if unit is None or unit.kind != ADMIN1:
+        return None
+    if unit.capital_id == town.place_id or normalize(unit.name) == normalize(town.name):
+        return unit
+    return None
 
 
 def _precision(place: Place, vague: bool) -> int:
@@ -195,6 +399,8 @@ def _locate(
         before = text[sent.start : m.start]
         if lx.PROVINCIAL_CAPITAL_OF.search(before) and place.kind == ADMIN1:
             place = gz.capital_of(place) or place
+        elif m.qualifier == ADMIN1 and place.kind == PLACE:
+            place = _unit_named_after(place, gz) or place  # "Hodeidah governorate": the unit, not its capital
         vague_m = lx.VAGUE_BEFORE.search(before[-70:])
         start = sent.start + vague_m.start() + len(before) - len(before[-70:]) if vague_m else m.start
         end = m.end
@@ -221,6 +427,8 @@ def _locate(
         review = _ambiguity(chosen, place)
         if review is None and prec == 3:
             review = _unknown_place(text, sent, mentions) or "province only"
+        elif review is None and place.kind == ADMIN2:
+            review = _unknown_place(text, sent, mentions)  # "the village of X in Y district": Y, and X to add
         return place, prec, words, True, destination, review
     # "the provincial capital", "the province": the province in focus
     local = text[sent.start : sent.end]
@@ -251,47 +459,7 @@ def _locate(
 
 AMBIGUITY_MARGIN = 0.1
 # first words of capitalised runs that are not unknown place names ("in March", "of the Taliban")
-_NOT_NAME_START = (
-    MONTHS
-    | DAYS
-    | FUNCTION_WORDS
-    | NOT_PLACES
-    | TITLES
-    | {
-        "taliban",
-        "islamic",
-        "state",
-        "forces",
-        "government",
-        "united",
-        "un",
-        "unhcr",
-        "ocha",
-        "iom",
-        "msf",
-        "icrc",
-        "nato",
-        "isis",
-        "isil",
-        "al",
-        "el",
-        "ansar",
-        "hamas",
-        "hezbollah",
-        "rsf",
-        "saf",
-        "sdf",
-        "ypg",
-        "pkk",
-        "wagner",
-        "boko",
-        "jnim",
-        "aqap",
-        "houthi",
-        "houthis",
-        "january",
-    }
-)
+_NOT_NAME_START = MONTHS | DAYS | FUNCTION_WORDS | NOT_PLACES | TITLES | frozenset(lx.word_list("not_name_start.txt"))
 
 
 def _ambiguity(m: Mention, place: Place) -> str | None:
@@ -339,10 +507,7 @@ def _update_focus(focus: _Focus, mentions: list[Mention], gz: Gazetteer, chosen:
 
 
 # descriptions that fit any named force: "security forces" may be the RSF of the next sentence
-GENERIC_ACTORS = frozenset(
-    {"security forces", "forces", "gunmen", "unidentified gunmen", "militants", "fighters", "troops", "soldiers"}
-    | {"police", "government forces", "armed men", "attackers", "assailants", "insurgents", "rebels"}
-)
+GENERIC_ACTORS = frozenset(lx.word_list("generic_actors.txt"))
 
 
 def _compatible(a: str | None, b: str | None) -> bool:
@@ -421,6 +586,7 @@ def extract(
     budget = time_budget
     deadline = time.monotonic() + budget if budget else None
     mentions = [m for m in gp.parse(text) if m.place is not None]
+    mentions = _without_datelines(text, _namesakes_guarded(text, _containers_guarded(text, mentions, gz)))
     starts = [m.start for m in mentions]
     focus = _Focus()
     events: list[_Draft] = []
@@ -433,10 +599,11 @@ def extract(
                 f"(read {sent.start:,} of {len(text):,} characters); split it or raise --time-budget"
             )
         local = text[sent.start : sent.end]
-        if sent.heading or lx.NON_EVENT.search(local):
+        sport = lx.SPORT.search(local) and not lx.CASUALTY.search(local)
+        if sent.heading or lx.NON_EVENT.search(local) or sport or lx.NON_EVENT_PHRASES.search(local):
             _update_focus(focus, ms, gz)
             continue
-        found = _triggers(local)
+        found = _triggers(local, report.report_date.year)
         anaphor = _ANAPHOR.match(local)
         if not found and anaphor:
             cat = _ANAPHOR_CATEGORY.get(anaphor.group(1).lower())
@@ -444,14 +611,14 @@ def extract(
             if target is not None:
                 target.sentences.append(sent)
                 if target.category in VIOLENT and target.fatalities_text is None:
-                    target.fatalities, target.fatalities_text = _first_number(lx.FATALITIES, local)
+                    target.fatalities, target.fatalities_text = _fatalities(local)
             _update_focus(focus, ms, gz)
             continue
         if not found:
             _attach_figures(events, sent)
             _update_focus(focus, ms, gz)
             continue
-        if "strike" in found and "attack" in found:
+        if "strike" in found and "attack" in found and found["attack"][0] is not lx.DELIBERATE_KILL:
             del found["attack"]  # "air strikes killed 10 civilians": one strike with civilian deaths
         chosen_place = None
         violent_done = False
@@ -460,6 +627,8 @@ def extract(
             place, prec, loc_text, own, dest, review = _locate(text, sent, ms, sent.start + pos, focus, gz, category)
             if trig.weak and (not own or prec == 3):
                 continue
+            if trig in lx.CLAUSE_TRIGGERS and not own:
+                continue  # "the group said it had attacked army bases in the area": no act of its own to place
             made += 1
             actor1, actor2 = _actors(local, pos)
             if category == "displacement":
@@ -488,7 +657,7 @@ def extract(
                 # "killing 35 civilians and seven soldiers": the civilians are the attack's toll
                 d.fatalities, d.fatalities_text = _first_number(lx.CIVILIAN_FATALITIES, local)
             if category in VIOLENT and not violent_done and d.fatalities_text is None:
-                d.fatalities, d.fatalities_text = _first_number(lx.FATALITIES, local)
+                d.fatalities, d.fatalities_text = _fatalities(local)
                 violent_done = d.fatalities_text is not None
             if category == "displacement":
                 d.families, _ = _first_number(lx.FAMILIES, local)
@@ -506,6 +675,90 @@ def extract(
         _update_focus(focus, ms, gz, chosen_place)
     events = _fold_overviews(events, gz)
     return [_record(report, d, household_table) for d in events if d.place is not None]
+
+
+def _without_datelines(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop the town of a dateline ("SANAA —", "KATSINA, Nigeria —"): the reporter's desk, not the event;
+    a country named in it stays, as a hint of where the story is."""
+    out = []
+    for m in mentions:
+        line_start = text.rfind("\n", 0, m.start) + 1
+        d = lx.DATELINE.match(text, line_start)
+        if d and m.end <= d.end() and m.place is not None and m.place.kind != COUNTRY:
+            continue
+        out.append(m)
+    return out
+
+
+NAMESAKE_MIN_VOTES = 2  # mentions of the report's main country before a lone far namesake is doubted
+
+
+def _containers_guarded(text: str, mentions: list[Mention], gz: Gazetteer) -> list[Mention]:
+    """ "X in Y province", "X, Country": a reading of X outside the unit named right after it is a namesake;
+    take a reading inside it if the name has one, else drop X so the event stands on Y with a review note."""
+    out = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        p, unit = m.place, nxt.place if nxt is not None else None
+        if (
+            p is None
+            or unit is None
+            or nxt is None
+            or p.kind not in (PLACE, ADMIN2)
+            or unit.kind not in (ADMIN1, COUNTRY)
+            or nxt.start - m.end > 40
+            or not lx.CONTAINER_GAP.match(text[m.end : nxt.start])
+        ):
+            out.append(m)
+            continue
+
+        def inside(q: Place, unit: Place = unit) -> bool:
+            return q.country_code == unit.country_code and (unit.kind == COUNTRY or q.admin1_code == unit.admin1_code)
+
+        if inside(p):
+            out.append(m)
+            continue
+        alt = next((a for a in m.alternatives if inside(a.place)), None)
+        if alt is not None:
+            out.append(dataclasses.replace(m, place=alt.place, score=alt.score, alternatives=()))
+    return out
+
+
+NAMESAKE_MAX_POPULATION = 50_000  # a city larger than this is rarely a wrong reading of a village's name
+
+
+def _namesakes_guarded(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A small town in a country named nowhere else in a report about another country (its dateline counts
+    twice) is a far namesake ("Solhan", Turkey, in a story filed from Ouagadougou): take a reading in the main
+    country if the name has one, else drop it so the event falls back to the unit named around it."""
+    votes: dict[str, int] = {}
+    for m in mentions:
+        if m.place is not None:
+            line_start = text.rfind("\n", 0, m.start) + 1
+            d = lx.DATELINE.match(text, line_start)
+            weight = 2 if d and m.end <= d.end() else 1
+            votes[m.place.country_code] = votes.get(m.place.country_code, 0) + weight
+    if not votes:
+        return mentions
+    main = max(votes, key=lambda c: votes[c])
+    if votes[main] < NAMESAKE_MIN_VOTES:
+        return mentions
+    out = []
+    for m in mentions:
+        p = m.place
+        if (
+            p is None
+            or p.kind in WIDE_KINDS
+            or p.country_code == main
+            or votes[p.country_code] > 1
+            or p.population > NAMESAKE_MAX_POPULATION
+        ):
+            out.append(m)
+            continue
+        alt = next((a for a in m.alternatives if a.place.country_code == main), None)
+        if alt is not None:
+            out.append(dataclasses.replace(m, place=alt.place, score=alt.score, alternatives=()))
+    return out
 
 
 def _fold_overviews(events: list[_Draft], gz: Gazetteer) -> list[_Draft]:
@@ -549,15 +802,14 @@ def _attach_figures(events: list[_Draft], sent: Sentence) -> None:
     target = next((e for e in violent if e.sentences[0].start == last_sentence), None)
     if target is None or target.fatalities_text is not None:
         return
-    value, words = _first_number(lx.FATALITIES, sent.text)
+    value, words = _fatalities(sent.text)
     if words is not None:
         target.fatalities, target.fatalities_text = value, words
         target.sentences.append(sent)
 
 
 def event_id(source: str, category: str, first_sentence: str, report_date: str) -> str:
-    key = f"{Path(source).name}|{category}|{report_date}|{' '.join(first_sentence.split())}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return ids.event_id(source, category, report_date, " ".join(first_sentence.split()))
 
 
 def _confidence(d: _Draft) -> float:
@@ -605,6 +857,7 @@ def _record(report: Report, d: _Draft, household_table: dict[str, float] | None)
         "destination": d.destination,
         "report_date": report.report_date.isoformat(),
         "source": report.source,
+        "source_id": None,  # a report has no row ids of its own
         "source_text": " … ".join(s.text for s in d.sentences),
         "confidence": _confidence(d),
         "review": d.review,

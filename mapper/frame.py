@@ -15,13 +15,17 @@ def is_dask(obj) -> bool:
     return type(obj).__module__.split(".")[0] in ("dask", "dask_geopandas", "dask_expr")
 
 
-def to_geodataframe(records: list[Event] | list[dict]) -> gpd.GeoDataFrame:
-    """One row per event; points built in one vectorised call; stable order (date, event_id)."""
-    try:
-        df = pd.DataFrame.from_records(records, columns=[*FIELDS, "lat", "lon"])
-    except UnicodeEncodeError:  # a lone surrogate (from a JSON "\ud800" escape) cannot be stored anywhere
-        clean = [{k: storable(v) if isinstance(v, str) else v for k, v in r.items()} for r in records]
-        df = pd.DataFrame.from_records(clean, columns=[*FIELDS, "lat", "lon"])
+def to_geodataframe(records: list[Event] | list[dict] | pd.DataFrame) -> gpd.GeoDataFrame:
+    """One row per event (records, or a frame of their columns); points built in one vectorised call; stable
+    order (date, event_id)."""
+    if isinstance(records, pd.DataFrame):
+        df = records.reindex(columns=[*FIELDS, "lat", "lon"])
+    else:
+        try:
+            df = pd.DataFrame.from_records(records, columns=[*FIELDS, "lat", "lon"])
+        except UnicodeEncodeError:  # a lone surrogate (from a JSON "\ud800" escape) cannot be stored anywhere
+            clean = [{k: storable(v) if isinstance(v, str) else v for k, v in r.items()} for r in records]
+            df = pd.DataFrame.from_records(clean, columns=[*FIELDS, "lat", "lon"])
     for name, dtype in FIELDS.items():
         df[name] = df[name].astype(dtype)
     lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)

@@ -1,8 +1,9 @@
 """Household size used to turn "N families" into people.
 
 Approximate national averages (persons per household), rounded to one decimal, from the UN DESA
-"Household Size and Composition" database and national surveys; they are planning figures, not
-census truth. Override per run with ``--household-size N`` or a CSV ``country_code,household_size``.
+"Household Size and Composition" database and national surveys, kept in ``mapper/data/household_sizes.tsv``;
+they are planning figures, not census truth. Override per run with ``--household-size N`` or a CSV
+``country_code,household_size``.
 """
 
 from __future__ import annotations
@@ -14,37 +15,21 @@ from .errors import InputError
 
 DEFAULT_HOUSEHOLD_SIZE = 5.0
 
-HOUSEHOLD_SIZE: dict[str, float] = {
-    "AF": 7.4,
-    "BD": 4.3,
-    "BF": 5.9,
-    "CD": 5.3,
-    "CF": 4.9,
-    "CM": 5.0,
-    "CO": 3.5,
-    "ET": 4.6,
-    "HT": 4.4,
-    "IQ": 6.1,
-    "IR": 3.5,
-    "KE": 3.9,
-    "LB": 4.3,
-    "LY": 5.6,
-    "ML": 5.7,
-    "MM": 4.4,
-    "MZ": 4.4,
-    "NE": 5.9,
-    "NG": 4.7,
-    "PK": 6.8,
-    "PS": 5.5,
-    "SD": 5.9,
-    "SO": 5.9,
-    "SS": 5.9,
-    "SY": 5.0,
-    "TD": 5.8,
-    "UA": 2.6,
-    "UG": 4.5,
-    "YE": 6.7,
-}
+HOUSEHOLD_FILE = Path(__file__).parent / "data" / "household_sizes.tsv"
+
+
+def _built_in() -> dict[str, float]:
+    """The bundled table (``mapper/data/household_sizes.tsv``: country code, persons per household)."""
+    out: dict[str, float] = {}
+    with open(HOUSEHOLD_FILE, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                code, size = line.rstrip("\n").split("\t")
+                out[code.strip().upper()] = float(size)
+    return out
+
+
+HOUSEHOLD_SIZE: dict[str, float] = _built_in()
 
 
 def household_size(country_code: str | None, table: dict[str, float] | None = None) -> float:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import pandas as pd
 
 from gazetteer import Gazetteer
 from gazetteer.geoparse import Geoparser
@@ -44,6 +45,7 @@ from .reports import read_reports as _read_reports
 from .review import write_review
 from .scale import choose_engine, dask_client, events_dask
 from .schema import CATEGORIES, source_label, storable_text
+from .tables import EVENT_COLUMNS
 from .tables import read_table as _read_table
 from .walk import files_under
 
@@ -193,9 +195,18 @@ def _events(files: InputFiles, options: ReadOptions, on_note: Note | None, dask:
             on_note(f"{r.source}: no events: {why_no_events(r)}")
         records.extend(found)
     c = options.columns
-    for t in files.tables:
-        records.extend(_read_table(t, gp.gz, c.place, c.country, c.date, c.category, date, options.household_table))
-    events = _relabel(to_geodataframe(records), _labels(files))
+    # tables stay columnar: one frame per table, report records as one more frame
+    frames = [
+        _read_table(t, gp.gz, c.place, c.country, c.date, c.category, date, options.household_table, c.named(), on_note)
+        for t in files.tables
+    ]
+    if records:
+        frames.insert(0, pd.DataFrame.from_records(records, columns=EVENT_COLUMNS))
+    if not frames:
+        events = to_geodataframe([])
+    else:
+        events = to_geodataframe(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
+    events = _relabel(events, _labels(files))
     events = merge_duplicates(events) if options.dedup else events
     return apply_mention_overrides(events, overrides, gp.gz, on_note)
 

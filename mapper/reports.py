@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import InputError, LimitError
+from .schema import Report
 from .walk import files_under
 
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
@@ -18,15 +18,6 @@ _DATE_LINE = re.compile(r"\A\s*(?:date|dated|report date)\s*[:=]?\s*(\d{4}-\d{2}
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _FM_DATE = re.compile(r"^date\s*:\s*['\"]?(\d{4}-\d{2}-\d{2})", re.M | re.I)
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-
-
-@dataclass(frozen=True)
-class Report:
-    """A report's text with its date and where it came from."""
-
-    text: str
-    report_date: dt.date
-    source: str
 
 
 def parse_date(value: str, where: str = "date") -> dt.date:

@@ -19,7 +19,6 @@ when that matters.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from contextlib import contextmanager
@@ -38,7 +37,7 @@ from .extract import extract
 from .frame import is_dask, to_geodataframe
 from .inputs import DASK_TABLE_SUFFIXES, InputFiles, TableColumns
 from .reports import read_report
-from .tables import _read_csv, recognise_columns, table_events
+from .tables import read_table_head, recognise_columns, table_events
 
 # above this many bytes of input, ``--engine auto`` uses dask: the pandas path holds every row as a Python
 # record while it geocodes (3.5 GB at peak for 1 M ACLED-like rows, 86 MB of CSV, measured by
@@ -123,8 +122,8 @@ def _table_partition(
 ) -> gpd.GeoDataFrame:
     first = int(offsets[partition_info["number"]]) if partition_info else 0
     gz = _cached_geoparser(overrides).gz
-    records = table_events(df.reset_index(drop=True), source, gz, cmap, None, date, household_table, first_row=first)
-    return to_geodataframe(records)
+    events = table_events(df.reset_index(drop=True), source, gz, cmap, None, date, household_table, first_row=first)
+    return to_geodataframe(events)
 
 
 def read_table_dask(
@@ -137,6 +136,7 @@ def read_table_dask(
     household_table: dict[str, float] | None = None,
     overrides: str | Path | None = None,
     blocksize: str | int = BLOCKSIZE,
+    named: dict[str, str] | None = None,
 ):
     """A CSV/TSV event table as a lazy dask-geopandas GeoDataFrame of events (same rows as
     :func:`mapper.pipeline.read_table`)."""
@@ -145,17 +145,8 @@ def read_table_dask(
     path = Path(path)
     if path.suffix.lower() not in DASK_TABLE_SUFFIXES:
         raise InputError(f"{path}: the dask engine reads CSV/TSV tables; convert it or use --engine pandas")
-    try:
-        with path.open("rb") as fh:
-            head_text = fh.read(200_000).decode("utf-8", errors="replace")
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    head_text = head_text[: head_text.rfind("\n") + 1] or head_text
-    head = _read_csv(path, head_text, "\t" if path.suffix.lower() == ".tsv" else None)
-    if len(head) and sum(str(v).strip().startswith("#") for v in head.iloc[0]) >= max(1, len(head.columns) // 2):
-        raise InputError(f"{path}: HXL tables (a hashtag row) are read by the pandas engine only")
-    cmap = recognise_columns(list(head.columns), None, place_col, country_col, date_col, category_col)
-    sep = "\t" if path.suffix.lower() == ".tsv" else _sniffed_sep(head_text)
+    head, sep = read_table_head(path)
+    cmap = recognise_columns(list(head.columns), None, place_col, country_col, date_col, category_col, named)
     ddf = dd.read_csv(str(path), sep=sep, dtype=str, keep_default_na=False, blocksize=blocksize, on_bad_lines="error")
     ddf.columns = [str(c).strip() for c in ddf.columns]
     # row offsets of the blocks, so that row numbers are the file's: one cheap pass over the file
@@ -174,13 +165,6 @@ def read_table_dask(
         meta=_meta(),
         align_dataframes=False,
     ).pipe(_as_dask_geo)
-
-
-def _sniffed_sep(text: str) -> str:
-    try:
-        return csv.Sniffer().sniff(text[:20000], delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
 
 
 # -- reports ------------------------------------------------------------------------------------
@@ -227,7 +211,11 @@ def events_dask(
     if files.reports:
         parts.append(read_reports_dask(files.reports, date, household_table, time_budget, overrides))
     for t in files.tables:
-        parts.append(read_table_dask(t, c.place, c.country, c.date, c.category, date, household_table, overrides))
+        parts.append(
+            read_table_dask(
+                t, c.place, c.country, c.date, c.category, date, household_table, overrides, named=c.named()
+            )
+        )
     out = parts[0] if len(parts) == 1 else dd.concat(parts)
     return _as_dask_geo(out)
 

@@ -13,8 +13,10 @@ format alike, so the outputs of one run agree.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
@@ -192,3 +194,12 @@ def storable_text(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
             out.loc[bad, c] = col[bad].map(storable)
             changed += n
     return (df if out is None else out), changed
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report's text with its date and where it came from (read by :mod:`mapper.reports`)."""
+
+    text: str
+    report_date: dt.date
+    source: str

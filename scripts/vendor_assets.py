@@ -2,7 +2,7 @@
 
 Each package below is fetched with ``npm pack NAME@VERSION``; the tarball's sha512 must equal the
 pinned npm integrity string, and the files we use are copied unmodified (with the package's licence)
-to ``mapper/vendor/NAME@VERSION/``. ``mapper/vendor/manifest.json`` records the sha256 of every file,
+to ``mapper/maps/vendor/NAME@VERSION/``. ``mapper/maps/vendor/manifest.json`` records the sha256 of every file,
 and the test suite checks the files still match it (vendored files are never edited).
 
 Run (needs npm and the network to the npm registry; a developer tool, not run by users):
@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENDOR = ROOT / "mapper" / "vendor"
+VENDOR = ROOT / "mapper" / "maps" / "vendor"
 
 # name, version, npm integrity, files inside the package (under "package/")
 PACKAGES = [

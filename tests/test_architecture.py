@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
     ("gazetteer", "the place index and geoparser; imports nothing from mapper", ("gazetteer", "gazetteer.*")),
     (
         "core",
-        "pure logic over data: records, text, dates, numbers, vocabularies, extraction, merging, scoring",
+        "pure logic over data: records, text, dates, numbers, vocabularies, extraction, merging",
         (
             "mapper.schema",
             "mapper.errors",
@@ -39,14 +39,13 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "mapper.households",
             "mapper.extract",
             "mapper.dedup",
-            "mapper.evaluation",
             "mapper.frame",
             "mapper.ids",
         ),
     ),
     (
         "io",
-        "the edges: reading inputs, writing outputs and maps",
+        "the edges: reading inputs, writing outputs and maps, scoring a dev set",
         (
             "mapper.atomic",
             "mapper.walk",
@@ -57,6 +56,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "mapper.geoparquet",
             "mapper.review",
             "mapper.overrides",
+            "mapper.evaluation",
             "mapper.maps",
             "mapper.maps.*",
         ),

@@ -91,10 +91,37 @@ def test_every_payload_is_inert(hostile_map, open_page):
     dangerous = page.evaluate(
         """() => document.querySelectorAll(
             '.leaflet-popup-content *:not(div):not(b):not(blockquote), .leaflet-tooltip *:not(span),'
-            + ' .im-summary *:not(div), .im-legend *:not(div):not(span):not(b), iframe, object, details, math,'
-            + ' img:not(.leaflet-tile), svg:not(.leaflet-zoom-animated):not(.leaflet-attribution-flag)').length"""
+            + ' .im-summary *:not(div):not(span), .im-legend *:not(div):not(span):not(b):not(summary), iframe,'
+            + ' object, details:not(.im-legend), math, img:not(.leaflet-tile), .im-place-label *:not(span),'
+            + ' svg:not(.leaflet-zoom-animated):not(.leaflet-attribution-flag):not(.im-timeline-chart)').length"""
     )
     assert dangerous == 0
     assert "onerror" in page.locator(".im-summary").inner_text()
     assert page.title() == "<img src=x onerror=window.__pwned=100>"
     assert page.evaluate("document.scripts.length") == len([s for s in path.read_text().split("<script") if s][1:])
+
+
+def test_payloads_inert_on_the_default_map(hostile_map, tmp_path, open_page):
+    """The same payloads on the default map: clusters, place names and the timeline (two dates)."""
+    _, gdf = hostile_map
+    gdf = gdf.copy()
+    gdf.loc[gdf.index[::2], "event_date"] = "2021-02-27"
+    path = tmp_path / "map.html"
+    save_map(make_map(gdf, title="<img src=x onerror=window.__pwned=101>"), path)
+    run = open_page(path)
+    page = run.page
+    assert page.locator(".im-cluster, path.im-marker").count() >= 1 and page.locator(".im-bar").count() >= 2
+    page.locator(".im-date-to").fill("0")  # the summary is rewritten from the data
+    page.locator(".im-cluster, path.im-marker").first.hover(force=True)
+    page.locator(".im-cluster, path.im-marker").first.click(force=True)
+    page.wait_for_timeout(600)
+    assert page.evaluate("window.__pwned") is None
+    assert run.dialogs == [] and run.errors == []
+    dangerous = page.evaluate(
+        """() => document.querySelectorAll(
+            '.leaflet-popup-content *:not(div):not(b):not(blockquote), .leaflet-tooltip *:not(span),'
+            + ' .im-summary *:not(div):not(span), .im-place-label *:not(span), .im-date-label *, iframe, object,'
+            + ' math, img:not(.leaflet-tile)').length"""
+    )
+    assert dangerous == 0
+    assert "window.__pwned=101" in page.locator(".im-summary").inner_text()

@@ -99,7 +99,8 @@ def test_a_review_row_settles_only_its_own_mention(first_run):
 def test_a_row_without_event_id_keeps_its_old_meaning_the_name_in_its_country(first_run):
     report, out = first_run
     before = _events(out / "events.geojson")
-    (out / "overrides.csv").write_text(f"name,country,lat,lon\nIdlib,SY,{POINT[0]},{POINT[1]}\n", encoding="utf-8")
+    row = f"Idlib,SY,{POINT[0]},{POINT[1]},province"
+    (out / "overrides.csv").write_text(f"name,country,lat,lon,kind\n{row}\n", encoding="utf-8")
     _run("map", report, "--out-dir", out)
     after = _events(out / "events.geojson")
     for word in ("Clashes", "shelling"):  # every mention of the name
@@ -110,7 +111,7 @@ def test_a_row_without_event_id_keeps_its_old_meaning_the_name_in_its_country(fi
 def test_scope_name_on_a_review_row_applies_to_the_name_everywhere(first_run):
     report, out = first_run
     rows = _rows(out / "review.csv")
-    rows[0].update(name="Idlib", lat=POINT[0], lon=POINT[1], scope="name-in-country")
+    rows[0].update(name="Idlib", lat=POINT[0], lon=POINT[1], kind="province", scope="name-in-country")
     with open(out / "overrides.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)
         w.writeheader()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 import mapper
 from mapper.cli import main
-from mapper.errors import InputError
+from mapper.errors import InputError, LimitError
 from mapper.pipeline import TableColumns
 
 ACLED_CSV = """event_id_cnty,event_date,year,event_type,sub_event_type,actor1,actor2,country,admin1,admin2,location,latitude,longitude,geo_precision,source,notes,fatalities
@@ -210,3 +211,288 @@ def test_spelling_guess_is_flagged_for_review(tmp_path):
     row = mapper.read_table(write(tmp_path, "t.csv", csv)).iloc[0]
     assert row.place_id == "geonames:713174"
     assert row.review.startswith("spelling guess: Bakhmoot read as Bakhmut")
+
+
+# -- coordinates as text (issue 16) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,axis,value",
+    [
+        ("34.5", "lat", 34.5),
+        ("-64.37", "lon", -64.37),
+        ("34,5", "lat", 34.5),
+        ("34.5 N", "lat", 34.5),
+        ("34.5N", "lat", 34.5),
+        ("S 12.25", "lat", -12.25),
+        ("64.3 W", "lon", -64.3),
+        ("34°20′N", "lat", 34 + 20 / 60),
+        ("34°20'30\"N", "lat", 34 + 20 / 60 + 30 / 3600),
+        ("34° 20′ 30″ S", "lat", -(34 + 20 / 60 + 30 / 3600)),
+        ("34 20 30 N", "lat", 34 + 20 / 60 + 30 / 3600),
+        ("64°22.5'E", "lon", 64.375),
+        ("-34°20′", "lat", -(34 + 20 / 60)),
+    ],
+)
+def test_coordinates_written_as_text_are_read(text, axis, value):
+    from mapper.tables import parse_coordinate
+
+    assert parse_coordinate(text, axis) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    "text,axis",
+    [
+        ("34 E", "lat"),
+        ("64 N", "lon"),
+        ("34°75′N", "lat"),
+        ("north", "lat"),
+        ("-34 S", "lat"),
+        ("34.5.6", "lat"),
+        ("", "lat"),
+    ],
+)
+def test_text_that_is_no_coordinate_is_not_read(text, axis):
+    from mapper.tables import parse_coordinate
+
+    assert parse_coordinate(text, axis) is None
+
+
+def test_unreadable_coordinates_are_flagged_not_silently_geocoded(tmp_path):
+    csv = (
+        "event_date,event_type,location,country,latitude,longitude\n"
+        '2020-10-12,Battles,Lashkar Gah,Afghanistan,31°35′38″N,"64,3716"\n'
+        "2020-10-12,Battles,Kabul,Afghanistan,near the river,69.17\n"
+        "2020-10-12,Battles,Kabul,Afghanistan,34.5,\n"
+    )
+    gdf = mapper.read_table(write(tmp_path, "t.csv", csv)).sort_values("source")
+    dms, words, half = gdf.iloc[0], gdf.iloc[1], gdf.iloc[2]
+    assert (round(dms.geometry.y, 4), round(dms.geometry.x, 4)) == (31.5939, 64.3716) and pd.isna(dms.review)
+    assert words.review.startswith("unreadable coordinates 'near the river', '69.17'; placed by name")
+    assert words.place_id == "geonames:1138958"  # still placed, by its name, and flagged
+    assert half.review.startswith("unreadable coordinates '34.5', ''")
+
+
+# -- limits and unreadable inputs (issue 16): one line, its exit code, never 70 ---------------------
+
+
+def run_cli(path: Path, tmp_path: Path):
+    r = CliRunner().invoke(main, ["export", str(path), "-o", str(tmp_path / "out" / "e.geojson")])
+    assert "Traceback" not in r.output and len(r.output.strip().splitlines()) == 1, r.output
+    assert not (tmp_path / "out" / "e.geojson").exists()
+    return r
+
+
+def test_xlsx_zip_bomb_is_refused_before_unpacking(tmp_path, monkeypatch):
+    import zipfile
+
+    from mapper import tables
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"<row>" + b" " * 20_000_000 + b"</row>")  # 20 MB -> 20 KB
+    monkeypatch.setattr(tables, "MAX_XLSX_UNCOMPRESSED", 10_000_000)
+    opened = []
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: opened.append(a))
+    with pytest.raises(LimitError, match=r"bomb.xlsx: the workbook unpacks to 0.0 GB, over the 0 GB limit"):
+        tables.read_table_file(bomb)
+    assert not opened
+    r = run_cli(bomb, tmp_path)
+    assert r.exit_code == 5 and "unpacks to" in r.output
+
+
+def test_xlsx_rows_times_columns_cap(tmp_path, monkeypatch):
+    import openpyxl
+
+    from mapper import tables
+
+    wb = openpyxl.Workbook()
+    for i in range(50):
+        wb.active.append(["2020-01-01", "Kabul", i])
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    monkeypatch.setattr(tables, "MAX_CELLS", 100)
+    with pytest.raises(LimitError, match="over the Excel table limit of 100 cells"):
+        tables.read_table_file(path)
+
+
+def test_xlsx_dates_and_numbers_read_as_written(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["event_date", "location", "country", "fatalities"])
+    wb.active.append([dt.datetime(2017, 7, 1), "Mosul", "Iraq", 5.0])
+    path = tmp_path / "d.xlsx"
+    wb.save(path)
+    row = mapper.read_table(path).iloc[0]
+    assert row.event_date == "2017-07-01" and row.fatalities == 5
+
+
+def test_absurd_csv_header_is_refused_early(tmp_path):
+    import time
+
+    from mapper.errors import LimitError
+
+    many = write(tmp_path, "wide.csv", ",".join(["a"] * 100_000) + "\n" + ",".join(["1"] * 100_000) + "\n")
+    t = time.perf_counter()
+    with pytest.raises(LimitError, match=r"wide.csv: 100,000 columns is over the 2,000-column table limit"):
+        mapper.read_table(many)
+    assert time.perf_counter() - t < 5
+    assert run_cli(many, tmp_path).exit_code == 5
+    dup = write(tmp_path, "dup.csv", "event_date,location,location\n2020-01-01,Kabul,Kabul\n")
+    with pytest.raises(InputError, match=r"dup.csv: duplicate column names 'location'"):
+        mapper.read_table(dup)
+
+
+def test_deeply_nested_json_is_refused_before_parsing(tmp_path, monkeypatch):
+    import json as json_module
+
+    deep = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+    parsed = []
+    monkeypatch.setattr(json_module, "loads", lambda *a, **k: parsed.append(1))
+    with pytest.raises(LimitError, match=r"deep.json: JSON nested 100,000 levels deep, over the limit of 64"):
+        mapper.read_table(deep)
+    assert not parsed
+    monkeypatch.undo()
+    assert run_cli(deep, tmp_path).exit_code == 5
+    # brackets inside strings do not count
+    from mapper.tables import json_depth
+
+    assert json_depth('{"a": "[[[[{{{{", "b": [1, {"c": "\\"]]]"}]}') == 3
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udc00x", "\\ud83d\\ude00 then \\ud800"])
+def test_lone_surrogate_escapes_in_json_are_a_clear_error(tmp_path, escape):
+    rows = f'[{{"event_date": "2020-01-01", "location": "Kabul", "notes": "{escape}"}}]'
+    path = write(tmp_path, "s.json", rows)
+    with pytest.raises(InputError, match=r"s.json:1: \\ud[8c]00 is half of a UTF-16 surrogate pair"):
+        mapper.read_table(path)
+    assert run_cli(path, tmp_path).exit_code == 2
+    gj = write(
+        tmp_path,
+        "s.geojson",
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+        '"geometry": null, "properties": {"location": "\\udfff", "event_date": "2020-01-01"}}]}',
+    )
+    assert run_cli(gj, tmp_path).exit_code == 2
+
+
+def test_a_valid_surrogate_pair_is_a_character(tmp_path):
+    path = write(tmp_path, "ok.json", '[{"event_date": "2020-01-01", "location": "Kabul", "notes": "\\ud83d\\ude00"}]')
+    assert mapper.read_table(path).iloc[0].source_text == "\U0001f600"
+
+
+def test_unreadable_csv_is_exit_2_like_an_unreadable_report(tmp_path, monkeypatch):
+    path = write(tmp_path, "locked.csv", "event_date,location\n2020-01-01,Kabul\n")
+    real = Path.read_bytes
+
+    def denied(self):
+        if self.name == "locked.csv":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(InputError, match=r"locked.csv: cannot read \(Permission denied\)"):
+        mapper.read_table(path)
+    r = run_cli(path, tmp_path)
+    assert r.exit_code == 2 and "cannot read (Permission denied)" in r.output
+
+
+# -- one of each: sniffer, HXL detector, dates, vocabulary ------------------------------------------
+
+
+def test_one_sniffer_and_one_hashtag_detector():
+    from mapper.tables import is_hashtag_row, sniff_separator
+
+    assert sniff_separator("a;b;c\n1;2;3\n") == ";" and sniff_separator("a,b\n1,2\n") == ","
+    assert sniff_separator("a,b\n", ".tsv") == "\t" and sniff_separator("") == ","
+    assert is_hashtag_row(["#date", "#adm1+name", ""]) and not is_hashtag_row(["2020-01-01", "#hash", "x", "y"])
+
+
+def test_dates_become_the_one_date_type():
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from mapper.tables import DATE_TYPE, date_column
+
+    col = date_column(["12 October 2020", "2020-10-13", "", "1602460800"], dt.date(2020, 1, 1), "t.csv")
+    assert col.dtype == DATE_TYPE and DATE_TYPE.pyarrow_dtype == pa.date32()
+    assert [str(d) for d in col] == ["2020-10-12", "2020-10-13", "2020-01-01", "2020-10-12"]
+    with pytest.raises(InputError, match=r"t.csv:3: 'soon' is not a date"):
+        date_column(["2020-01-01", "soon"], None, "t.csv")
+    with pytest.raises(InputError, match=r"t.csv:2: the date is empty"):
+        date_column([""], None, "t.csv")
+
+
+def test_acled_vocabulary_is_data_and_agrees_with_the_extractor():
+    from mapper.lexicon import TRIGGERS
+    from mapper.tables import SUB_EVENT_CATEGORY, TYPE_CATEGORY, acled_category
+
+    assert acled_category("Battles", "Armed clash") == "clash" and acled_category("Protests", None) == "unrest"
+    assert acled_category("Shelling reported", None) == "strike" and acled_category("Meeting", None) == "other"
+    # the extractor's triggers name ACLED types: the table's data file gives each the same category
+    for t in TRIGGERS:
+        assert SUB_EVENT_CATEGORY[t.sub_event_type.lower()] == t.category, t.sub_event_type
+        if t.event_type.lower() in TYPE_CATEGORY:
+            assert TYPE_CATEGORY[t.event_type.lower()] == t.category, t.event_type
+
+
+def test_household_sizes_are_data():
+    from mapper.households import HOUSEHOLD_SIZE, household_size
+
+    assert HOUSEHOLD_SIZE["AF"] == 7.4 and household_size("af") == 7.4 and household_size("ZZ") == 5.0
+    assert len(HOUSEHOLD_SIZE) >= 29
+
+
+# -- located rows: one spatial query, the same answers as one query per row -------------------------
+
+
+def test_nearest_places_matches_the_one_point_query(gazetteer):
+    import numpy as np
+
+    from gazetteer.nearest import nearest_places
+
+    rng = np.random.default_rng(3)
+    lat = np.concatenate([rng.uniform(-50, 70, 150), [31.5938, 64.9, 0.0, 89.9]])
+    lon = np.concatenate([rng.uniform(-120, 150, 150), [64.3716, 25.5, -150.0, 10.0]])
+    got = nearest_places(gazetteer, lat, lon, within_deg=0.5)
+    want = [gazetteer.nearest(a, o, within_deg=0.5) for a, o in zip(lat, lon, strict=True)]
+    assert [p and p.place_id for p in got] == [p and p.place_id for p in want]
+    assert sum(p is not None for p in got) > 20 and got[150].name.startswith("Lashkar")
+
+
+def test_located_rows_get_their_admin1_from_the_polygon(tmp_path):
+    csv = (
+        "event_date,event_type,country,latitude,longitude\n"
+        "2020-10-12,Battles,Afghanistan,31.5938,64.3716\n"
+        "2020-10-12,Battles,,0.0,-150.0\n"
+        "2020-10-12,Battles,,31.5938,64.3716\n"
+    )
+    gdf = mapper.read_table(write(tmp_path, "xy.csv", csv)).sort_values("source")
+    named, sea, bare = gdf.iloc[0], gdf.iloc[1], gdf.iloc[2]
+    assert (named.admin1, named.country_code, named.location, named.geo_precision) == (
+        "Helmand",
+        "AF",
+        "Afghanistan",
+        1,
+    )
+    assert (bare.admin1, bare.country_code, bare.location) == ("Helmand", "AF", "Lashkar Gāh")
+    assert pd.isna(named.place_id) and pd.isna(bare.place_id)  # the row's own point, not a record's
+    assert pd.isna(sea.admin1) and pd.isna(sea.location)  # open sea: nothing to fill, the point kept
+    assert (sea.geometry.x, sea.geometry.y) == (-150.0, 0.0)
+
+
+def test_factorize_rows_gives_each_distinct_row_once():
+    import numpy as np
+
+    from mapper.tables import factorize_rows
+
+    a = np.array(["x", "y", "x", "x", None], dtype=object)
+    b = np.array(["1", "1", "1", "2", ""], dtype=object)
+    codes, rows = factorize_rows(a, b)
+    assert codes.tolist() == [0, 1, 0, 2, 3] and rows[:3] == [("x", "1"), ("y", "1"), ("x", "2")]
+    assert pd.isna(rows[3][0]) and rows[3][1] == ""  # a missing cell is one value of its own

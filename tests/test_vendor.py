@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from mapper.assets import VENDOR, manifest
+from mapper.maps.assets import VENDOR, manifest
 
 
 def test_vendored_files_match_the_manifest():

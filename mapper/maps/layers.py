@@ -1,5 +1,6 @@
-"""Map elements beyond the event markers: basemaps, province outlines and choropleths, heatmap, date
-filter, mini-map, fullscreen. Each is one small class; all assets come from the vendored npm copies."""
+"""Map elements beyond the event markers: basemaps, province outlines and choropleths, hexagon counts,
+heatmap, mini-map, fullscreen. Each is one small class; all assets come from the vendored npm copies or
+this package's ``js/`` folder."""
 
 from __future__ import annotations
 
@@ -9,16 +10,13 @@ import math
 import folium
 import geopandas as gpd
 import pandas as pd
+from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.plugins import Fullscreen, HeatMap, MiniMap
-from folium.template import Template
 
-from .assets import cdn
-from .geo import admin1_polygons
-
-HEAT = "leaflet.heat@0.2.0"
-FULLSCREEN = "leaflet.fullscreen@3.0.0"
-MINIMAP = "leaflet-minimap@3.6.1"
+from ..geo import admin1_polygons
+from .assets import FULLSCREEN, HEAT, MINIMAP, cdn, own
+from .escape import Template
 
 # (name, xyzservices provider path, shown first): tiles load from the network when there is one
 BASEMAPS = [
@@ -74,6 +72,18 @@ def admin_summary(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return polys
 
 
+def class_labels(breaks) -> list[tuple[str, str]]:
+    """(colour, "11–50") for each class of a choropleth scale; values are whole numbers from 1 up."""
+    labels, low = [], 1
+    for bound, colour in breaks:
+        if math.isinf(bound):
+            labels.append((colour, f"> {low - 1:,}"))
+        else:
+            labels.append((colour, f"{low:,}" if bound == low else f"{low:,}\u2013{int(bound):,}"))
+            low = int(bound) + 1
+    return labels
+
+
 def _colour(value: int, breaks) -> str | None:
     if value <= 0:
         return None
@@ -86,14 +96,12 @@ class AdminData(folium.MacroElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var im_admin = {{ this.data_json }};
-function im_admin_tip(text) { return function () { var s = document.createElement('span');
-    s.textContent = text; return s; }; }
+var {{ this.get_name() }} = {{ this.collection|safe_json }};
 {% endmacro %}
 """
     )
 
-    def __init__(self, polys: gpd.GeoDataFrame, safe_json):
+    def __init__(self, polys: gpd.GeoDataFrame):
         super().__init__()
         self._name = "AdminData"
         feats = []
@@ -114,41 +122,36 @@ function im_admin_tip(text) { return function () { var s = document.createElemen
                     "geometry": r.geometry.__geo_interface__,
                 }
             )
-        self.data_json = safe_json({"type": "FeatureCollection", "features": feats})
+        self.collection = {"type": "FeatureCollection", "features": feats}
 
 
-class AdminLayer(Layer):
-    """One view of the shared province data: outlines, or a choropleth of one figure."""
+class AdminLayer(JSCSSMixin, Layer):
+    """One view of the shared province data (``L.incidentAdminLayer``): outlines, or a choropleth of one
+    figure coloured by its class."""
 
+    default_js = [("incident_admin_js", own("js/admin-layer.js"))]
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.geoJSON(im_admin, {
-    interactive: {{ 'true' if this.field else 'false' }},
-    filter: function (f) { return {{ 'f.properties.' ~ this.colour_field ~ ' !== null' if this.field else 'true' }}; },
-    style: function (f) {
-        {% if this.field %}
-        return {color: '#555', weight: 0.6, fillColor: f.properties.{{ this.colour_field }}, fillOpacity: 0.65,
-                className: 'im-choropleth im-choropleth-{{ this.field }}'};
-        {% else %}
-        return {color: '#666', weight: 0.8, fill: false, className: 'im-outline'};
-        {% endif %}
-    },
-    onEachFeature: function (f, layer) {
-        {% if this.field %}
-        layer.bindTooltip(im_admin_tip(f.properties.name + ': ' + f.properties.{{ this.field }}.toLocaleString()
-            + ' {{ this.unit }} (' + f.properties.events + ' events)'));
-        {% endif %}
-    }
-});
+var {{ this.get_name() }} = L.incidentAdminLayer({{ this.data|tojavascript }}, {{ this.options|tojavascript }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, name: str, field: str = "", colour_field: str = "", unit: str = "", show: bool = True):
+    def __init__(
+        self,
+        data: AdminData,
+        name: str,
+        field: str = "",
+        colour_field: str = "",
+        unit: str = "",
+        show: bool = True,
+    ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "AdminLayer"
-        self.field, self.colour_field, self.unit = field, colour_field, unit
+        self.data = data
+        self.field = field
+        self.options = {"field": field, "colour_field": colour_field, "unit": unit}
 
 
 class CountryOutlines(Layer):
@@ -157,18 +160,18 @@ class CountryOutlines(Layer):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {interactive: false,
+var {{ this.get_name() }} = L.geoJSON({{ this.countries|safe_json }}, {interactive: false,
     style: function () { return {color: '#333', weight: 1.6, fill: false, className: 'im-country-outline'}; }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, polys: gpd.GeoDataFrame, safe_json):
+    def __init__(self, polys: gpd.GeoDataFrame):
         super().__init__(name="Country outlines", overlay=True, control=False, show=True)
         self._name = "CountryOutlines"
         countries = polys[["iso_a2", "geometry"]].dissolve(by="iso_a2").reset_index()
         countries["geometry"] = countries.geometry.simplify(0.01)
-        self.data_json = safe_json(json.loads(countries.to_json(drop_id=True)))
+        self.countries = json.loads(countries.to_json(drop_id=True))
 
 
 EVENT_BREAKS = [(10, "#fef0d9"), (100, "#fdcc8a"), (1_000, "#fc8d59"), (10_000, "#e34a33"), (math.inf, "#b30000")]
@@ -212,61 +215,21 @@ class MiniMapControl(MiniMap):
     default_css = [("Control_MiniMap_css", cdn(MINIMAP, "dist/Control.MiniMap.min.css"))]
 
 
-class DateFilter(folium.MacroElement):
-    """A control with two sliders (from, to) over the event dates and a play button that steps through
-    the days; markers and uncertainty circles outside the window are removed from their layers."""
+class FoldingLayers(JSCSSMixin, folium.MacroElement):
+    """Makes a layer control foldable: a "hide layers" button, its icon opens it again, and it starts folded
+    on a screen narrower than ``fold_below`` pixels."""
 
+    default_js = [("incident_panels_js", own("js/panels.js"))]
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-(function () {
-    var dates = {{ this.dates_json }};
-    var map = {{ this._parent.get_name() }};
-    var ctl = L.control({position: 'bottomright'});
-    ctl.onAdd = function () {
-        var box = L.DomUtil.create('div', 'im-date-filter');
-        box.style.cssText = 'background:#fff;padding:6px 8px;border-radius:4px;font:12px sans-serif;'
-            + 'box-shadow:0 1px 4px rgba(0,0,0,.4);min-width:220px';
-        var label = document.createElement('div'); label.className = 'im-date-label'; box.appendChild(label);
-        function slider(value, cls) { var s = document.createElement('input'); s.type = 'range'; s.min = 0;
-            s.max = dates.length - 1; s.value = value; s.className = cls; s.style.width = '100%';
-            box.appendChild(s); return s; }
-        var from = slider(0, 'im-date-from'), to = slider(dates.length - 1, 'im-date-to');
-        var play = document.createElement('button'); play.type = 'button'; play.className = 'im-date-play';
-        play.textContent = '\u25b6 play days'; box.appendChild(play);
-        function apply() {
-            var a = Math.min(+from.value, +to.value), b = Math.max(+from.value, +to.value), shown = 0;
-            (window.imLayers || []).forEach(function (L_) {
-                var keep = [], keepAreas = [];
-                L_.items.forEach(function (it) { if (it.d >= a && it.d <= b) { keep.push(it.m);
-                    if (it.a) keepAreas.push(it.a); } });
-                L_.markers.clearLayers(); L_.areas.clearLayers();
-                if (L_.markers.addLayers) { L_.markers.addLayers(keep); } else { keep.forEach(function (m) { L_.markers.addLayer(m); }); }
-                keepAreas.forEach(function (x) { L_.areas.addLayer(x); });
-                if (L_.counted) shown += keep.length;
-            });
-            label.textContent = dates[a] + ' \u2013 ' + dates[b] + ' \u00b7 ' + shown + ' events';
-            box.setAttribute('data-shown', shown);
-        }
-        from.addEventListener('input', apply); to.addEventListener('input', apply);
-        var timer = null;
-        play.addEventListener('click', function () {
-            if (timer) { clearInterval(timer); timer = null; play.textContent = '\u25b6 play days'; return; }
-            var day = 0; play.textContent = '\u25a0 stop';
-            timer = setInterval(function () { from.value = day; to.value = day; apply(); day += 1;
-                if (day >= dates.length) { clearInterval(timer); timer = null; play.textContent = '\u25b6 play days'; } }, 700);
-        });
-        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
-        setTimeout(apply, 0);
-        return box;
-    };
-    ctl.addTo(map);
-})();
+L.IncidentPanels.layers({{ this.control|tojavascript }}, {{ this.options|tojavascript }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, dates: list[str], safe_json):
+    def __init__(self, control: folium.LayerControl, fold_below: int = 900):
         super().__init__()
-        self._name = "DateFilter"
-        self.dates_json = safe_json(dates)
+        self._name = "FoldingLayers"
+        self.control = control
+        self.options = {"fold_below": fold_below}
