@@ -271,3 +271,41 @@ def test_mention_overrides_apply_touches_only_matching_event_and_name():
     # the same event, another name: not this row's mention
     other = MentionOverrides([MentionOverride("e2", "Idlib province", place, "o.csv:3")])
     assert other.apply(events)[1] == set()
+
+
+def test_a_mention_row_may_name_a_gazetteer_record(first_run):
+    """A review row settled with a place_id (no point) moves its event onto that record, nothing else."""
+    report, out = first_run
+    before = _events(out / "events.geojson")
+    strike = before[_key(before, "air strike")]["properties"]
+    rows = _rows(out / "review.csv")
+    shelling = next(r for r in rows if r["category"] == "strike")
+    shelling["place_id"] = strike["place_id"]  # the analyst knows the villages are around Ma'arrat an-Nu'man
+    with open(out / "overrides.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w.writeheader()
+        w.writerow(shelling)
+    _run("map", report, "--out-dir", out)
+    after = _events(out / "events.geojson")
+    s = after[_key(after, "shelling")]
+    assert s["properties"]["place_id"] == strike["place_id"] and s["properties"]["review"] is None
+    assert s["geometry"] == before[_key(before, "air strike")]["geometry"]
+    assert after[_key(after, "Clashes")] == before[_key(before, "Clashes")]
+
+
+def test_filled_review_rows_with_an_xlsx_overrides_stop_the_run(first_run):
+    report, out = first_run
+    book = out.parent / "ov.xlsx"
+    pd.DataFrame({"name": ["Lashkar Test"], "country": ["AF"], "lat": [31.4], "lon": [64.1]}).to_excel(
+        book, index=False
+    )
+    rows = _rows(out / "review.csv")
+    rows[0]["lat"], rows[0]["lon"] = POINT
+    with open(out / "review.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    before = (out / "review.csv").read_bytes()
+    r = CliRunner().invoke(main, ["map", str(report), "--out-dir", str(out), "--overrides", str(book)])
+    assert r.exit_code == 2 and "1 filled row(s) would be lost; copy them into" in r.output
+    assert (out / "review.csv").read_bytes() == before  # nothing the analyst wrote is overwritten
