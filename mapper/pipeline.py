@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import folium
@@ -136,11 +137,12 @@ def extract_events(
     household_table: dict[str, float] | None = None,
     time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> gpd.GeoDataFrame:
-    """Events of many reports as one GeoDataFrame (EPSG:4326)."""
+    """Events of many reports as one GeoDataFrame (EPSG:4326); ``source`` names a report file relative to
+    the working folder (:func:`mapper.schema.source_label`)."""
     gp = geoparser or Geoparser()
     records: list[dict] = []
     for r in reports:
-        records.extend(extract(r, gp, household_table, time_budget=time_budget))
+        records.extend(extract(_labelled(r), gp, household_table, time_budget=time_budget))
     return to_geodataframe(records)
 
 
@@ -189,7 +191,7 @@ def _events(files: InputFiles, options: ReadOptions, on_note: Note | None, dask:
     gp = geoparser_for(overrides)
     records: list[dict] = []
     for path in files.reports:
-        r = read_report(path, date=date)
+        r = _labelled(read_report(path, date=date))
         found = extract(r, gp, options.household_table, time_budget=options.time_budget)
         if not found and on_note is not None:
             on_note(f"{r.source}: no events: {why_no_events(r)}")
@@ -211,6 +213,12 @@ def _events(files: InputFiles, options: ReadOptions, on_note: Note | None, dask:
     return apply_mention_overrides(events, overrides, gp.gz, on_note)
 
 
+def _labelled(report: Report) -> Report:
+    """The report with its file named as ``source`` names it (no absolute path in any output)."""
+    label = source_label(report.source)
+    return report if label == report.source else replace(report, source=label)
+
+
 def _labels(files: InputFiles) -> dict[str, str]:
     """Input paths as given -> as ``source`` names them (:func:`mapper.schema.source_label`), where they differ."""
     paths = (str(p) for p in (*files.reports, *files.tables))
@@ -223,8 +231,9 @@ def _relabel(events, labels: dict[str, str]):
         return events
     events = events.copy()
     col = events["source"]
-    for given in sorted(labels, key=len, reverse=True):
-        col = col.str.replace(given, labels[given], regex=False)
+    for given in sorted(labels, key=len, reverse=True):  # only a whole path at the start of a source
+        pattern = r"(^| \| )" + re.escape(given) + r"(?=#| |$)"
+        col = col.str.replace(pattern, lambda m, label=labels[given]: m.group(1) + label, regex=True)
     events["source"] = col
     return events
 

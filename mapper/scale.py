@@ -37,6 +37,7 @@ from .extract import extract
 from .frame import is_dask, to_geodataframe
 from .inputs import DASK_TABLE_SUFFIXES, InputFiles, TableColumns
 from .reports import read_report
+from .schema import source_label
 from .tables import read_table_head, recognise_columns, table_events
 
 # above this many bytes of input, ``--engine auto`` uses dask: the pandas path holds every row as a Python
@@ -157,7 +158,7 @@ def read_table_dask(
     return ddf.map_partitions(
         _table_partition,
         offsets,
-        str(path),
+        source_label(path),  # as the pandas path names it: never absolute
         cmap,
         date,
         household_table,

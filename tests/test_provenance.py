@@ -65,3 +65,24 @@ def test_mention_overrides_on_the_dask_engine(tmp_path):
     other = on_pandas[on_pandas["category"] != "clash"].iloc[0]
     assert moved.geometry[other.event_id].equals(other.geometry)
     assert moved.loc[other.event_id, "review"] == "province only"
+
+
+def test_relabel_replaces_whole_paths_only_once():
+    """Regression: '../../../tmp/x.csv' holds '/tmp/x.csv'; relabelling a frame already relabelled (or a
+    merged source) must not nest the label into itself."""
+    import pandas as pd
+
+    from mapper.pipeline import _relabel
+
+    labels = {"/tmp/x.csv": "../../../tmp/x.csv", "/tmp/a.txt": "../../../tmp/a.txt"}
+    events = pd.DataFrame(
+        {"source": ["/tmp/x.csv#row=2", "/tmp/a.txt | /tmp/x.csv#row=3 (AFP)", "../../../tmp/x.csv#row=4", "b.txt"]}
+    )
+    once = _relabel(events, labels)
+    assert list(once["source"]) == [
+        "../../../tmp/x.csv#row=2",
+        "../../../tmp/a.txt | ../../../tmp/x.csv#row=3 (AFP)",
+        "../../../tmp/x.csv#row=4",
+        "b.txt",
+    ]
+    pd.testing.assert_frame_equal(_relabel(once, labels), once)
