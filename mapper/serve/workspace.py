@@ -473,11 +473,23 @@ class Workspace:
                 lat, lon = float(lat), float(lon)
                 if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                     raise InputError(f"{lat}, {lon} is not a point on Earth")
-                near = gz.nearest(lat, lon, within_deg=1.0)
-                cc = near.country_code if near is not None else _text(ev.get("country_code"))
+                # the story's country (the override applies to the name there); a point clicked near a border
+                # would often get the neighbour's nearest town
+                cc = _text(ev.get("country_code"))
+                if not cc:
+                    near = gz.nearest(lat, lon, within_deg=1.0)
+                    cc = near.country_code if near is not None else ""
                 if not cc:
                     raise InputError("no country for this point: pick a gazetteer place instead")
                 row.update(country=cc, lat=f"{lat:.6f}", lon=f"{lon:.6f}")
+                # the overrides reader takes admin-1 from the nearest town of the same country; near a border
+                # that town is across it and admin-1 stays empty, and then "Palma in Cabo Delgado province"
+                # rules the override out. The story's province is the better guess there.
+                from gazetteer import ADMIN1, PLACE
+
+                near = gz.nearest(lat, lon, kinds=(PLACE, ADMIN1), within_deg=1.0)
+                if (near is None or near.country_code != cc) and _text(ev.get("country_code")) == cc:
+                    row["admin1"] = _text(ev.get("admin1"))
             Overrides.from_rows([(1, row)], gz, source=OVERRIDES)  # the same checks as `mapper map`
             fields, rows = self._read_overrides()
             key = normalize(name)
@@ -622,7 +634,7 @@ class Workspace:
         return self.candidates(q, cc, None, limit=12)
 
     def state(self) -> dict:
-        files, _ = self.input_files()
+        files, skipped = self.input_files()
         events: list[dict[str, Any]] = []
         edits: dict[str, list[dict]] = {}
         log = self.changes()
@@ -667,7 +679,7 @@ class Workspace:
             "review": review,
             "changes": [c.as_dict() for c in reversed(log[-50:])],
             "can_undo": bool(self.active_changes()),
-            "notes": self.notes,
+            "notes": list(dict.fromkeys(skipped + self.notes)),
             "error": self.error,
             "categories": list(CATEGORIES),
             "editable": list(EDITABLE),
