@@ -239,7 +239,8 @@ def test_upload_gives_events_and_the_files_mapper_map_writes(loaded):
     c = row["candidates"][0]
     assert {"place_id", "name", "admin1", "country_code", "km", "km_to", "score"} <= set(c)
     page = client.get(f"/map?token={TOKEN}").text
-    assert page.startswith("<!DOCTYPE html>") and "postMessage" in page  # the map page with its bridge
+    assert page.startswith("<!DOCTYPE html>") and "postMessage" in page  # the map page with its bridge,
+    assert page.rfind("postMessage") > page.find("L.map(")  # which runs after folium's map script
 
 
 def test_search(loaded):

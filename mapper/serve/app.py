@@ -164,7 +164,7 @@ def create_app(
             text = p.read_text(encoding="utf-8")
         else:
             text = "<!doctype html><meta charset=utf-8><title>No map yet</title><body></body>"
-        at = text.rfind("</body>")
+        at = text.rfind("</html>")  # folium's map script comes after </body>: the bridge runs after it
         at = at if at >= 0 else len(text)
         text = text[:at] + "<script>" + bridge + "</script>" + text[at:]
         return HTMLResponse(text, headers={"content-security-policy": MAP_CSP})

@@ -46,8 +46,8 @@
         });
       });
   }
-  function apiJSON(method, path, body) {
-    return api(method, path, body).then(function (r) { return r.json(); });
+  function apiJSON(method, path, body, raw) {
+    return api(method, path, body, raw).then(function (r) { return r.json(); });
   }
 
   function tell(msg) { if (frame.contentWindow) { frame.contentWindow.postMessage(msg, "*"); } }
@@ -55,6 +55,7 @@
   /* ---- the map frame ---- */
   function reloadMap() {
     var hash = view ? "#view=" + view.lat.toFixed(5) + "," + view.lon.toFixed(5) + "," + view.zoom : "";
+    frame.removeAttribute("data-ready");
     frame.src = "/map?token=" + encodeURIComponent(TOKEN) + "&v=" + state.version + hash;
     shownVersion = state.version;
   }
