@@ -110,11 +110,16 @@
     status("Placing " + body.name + " and redrawing…", "info");
     return withBusy(apiJSON("POST", "/api/place", body), done);
   }
-  function refresh() { return withBusy(apiJSON("GET", "/api/state")); }
+  function refresh() { return apiJSON("GET", "/api/state").then(render).catch(function (err) { status(err.message, "error"); }); }
 
+  var queue = Promise.resolve();
   function upload(files) {
+    // batches run one after the other (a drop while the page is busy waits its turn, it is never lost)
     files = Array.prototype.slice.call(files || []);
-    if (!files.length || busy) { return; }
+    if (!files.length) { return; }
+    queue = queue.then(function () { return uploadNow(files); });
+  }
+  function uploadNow(files) {
     var bar = $("bar"), text = $("progress-text"), errors = [], results = [];
     $("progress").hidden = false;
     bar.max = files.length + 1;
@@ -131,7 +136,7 @@
           .then(function () { bar.value = i + 1; });
       });
     });
-    chain.then(function () {
+    return chain.then(function () {
       text.textContent = "drawing the map…";
       return apiJSON("POST", "/api/rebuild");
     }).then(function (s) {
@@ -417,5 +422,5 @@
     upload(e.dataTransfer.files);
   });
   status("Reading the review folder…", "info");
-  refresh().then(function () { if ($("status").className === "info") { status(""); } });
+  queue = refresh().then(function () { if ($("status").className === "info") { status(""); } });
 }());
