@@ -44,6 +44,7 @@ DOCUMENT_TIME_BUDGET = 60.0  # seconds to read the text of one document
 MAX_DOCUMENT_CHARS = 20 * 1024 * 1024  # text drawn out of one document (a compressed stream may hold a lot)
 MAX_DOCX_UNZIPPED_BYTES = 200 * 1024 * 1024  # what a .docx may unpack to (declared sizes, checked before opening)
 FIRST_PAGE_CHARS = 1000  # the top of the first page, where a report prints its date
+BOXES_FLOW: float | None = 0.5  # pdfminer: how much a block's height counts against its column in reading order
 
 _PDF_MAGIC = b"%PDF-"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -164,22 +165,23 @@ def _shift(pages: tuple[tuple[int, int], ...], by: int) -> tuple[tuple[int, int]
 def _assemble(blocks: list[tuple[int, list[str]]]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """One text from (page number, paragraphs) pairs: paragraphs apart by a blank line; where each page starts
     (page number 0: not known, not recorded)."""
-    parts: list[str] = []
+    out: list[str] = []
     pages: list[tuple[int, int]] = []
-    pos = 0
+    pos = 0  # len("\n\n".join(out))
     for page_no, paras in blocks:
         paras = [p for p in paras if p.strip()]
+        if out and paras and continues(out[-1], paras[0]):  # a sentence that runs on over the page break
+            joined = join_lines([out[-1], paras.pop(0)])[0]
+            pos += len(joined) - len(out[-1])
+            out[-1] = joined
         if not paras:
             continue
-        if parts:
-            parts.append("\n\n")
-            pos += 2
         if page_no and (not pages or pages[-1][1] != page_no):  # 0: the page is not known
-            pages.append((pos, page_no))
-        chunk = "\n\n".join(paras)
-        parts.append(chunk)
-        pos += len(chunk)
-    return "".join(parts), tuple(pages)
+            pages.append((pos + 2 if out else 0, page_no))
+        for p in paras:
+            pos += (2 if out else 0) + len(p)
+            out.append(p)
+    return "\n\n".join(out), tuple(pages)
 
 
 # -- joining a block's lines into paragraphs --------------------------------------------------------------
@@ -193,18 +195,21 @@ def _starts_item(line: str) -> bool:
     return unicodedata.category(c) in ("So", "Sm", "Pd", "Po") and c not in "\"'%&#@"
 
 
-def join_lines(lines: list[str]) -> list[str]:
+def join_lines(lines: list[str], ends: list[bool] | None = None) -> list[str]:
     """The lines of one layout block as paragraphs: a wrapped line joins the one before it with a space
-    ("displace-" + "ment" is "displacement"; "an-" + "Nu'man" keeps its hyphen); a bulleted line starts anew."""
+    ("displace-" + "ment" is "displacement"; "an-" + "Nu'man" keeps its hyphen); a bulleted line starts anew,
+    and so does the line after one that ``ends`` marks (a line that stops short: a paragraph's last line or a
+    heading), unless it starts in lower case."""
     paras: list[str] = []
     cur = ""
-    for raw in lines:
+    ended = False
+    for i, raw in enumerate(lines):
         line = " ".join(raw.translate(_LIGATURES).split())
         if not line:
             continue
         if not cur:
             cur = line
-        elif _starts_item(line):
+        elif _starts_item(line) or (ended and not line[0].islower()):
             paras.append(cur)
             cur = line
         elif cur.endswith("\xad"):
@@ -213,9 +218,13 @@ def join_lines(lines: list[str]) -> list[str]:
             cur = (cur[:-1] if cur[-2].islower() and line[0].islower() else cur) + line
         else:
             cur = cur + " " + line
+        ended = bool(ends and ends[i])
     if cur:
         paras.append(cur)
     return [p.replace("\xad", "") for p in paras]
+
+
+SHORT_LINE = 0.15  # a line ending this share of its block's width before the block's right edge stops short
 
 
 # -- PDF ---------------------------------------------------------------------------------------------------
@@ -252,7 +261,7 @@ def _pdf_pages(
         if declared > max_pages:
             raise LimitError(f"{source}: {declared:,} pages is over the {max_pages:,}-page limit for one document")
         rsrc = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(rsrc, laparams=LAParams(all_texts=True))
+        device = PDFPageAggregator(rsrc, laparams=LAParams(all_texts=True, boxes_flow=BOXES_FLOW))
         interp = PDFPageInterpreter(rsrc, device)
         deadline = time.monotonic() + time_budget
         blocks: list[tuple[int, list[str]]] = []
@@ -294,18 +303,20 @@ def _pdf_pages(
 
 
 def _layout_paragraphs(layout: Any) -> tuple[list[str], int]:
-    """(paragraphs of a page in pdfminer's reading order, number of images on it)."""
+    """(paragraphs of a page in reading order, number of images on it)."""
     from pdfminer.layout import LTContainer, LTImage, LTTextBox, LTTextLine
 
-    paras: list[str] = []
+    boxes: list[Box] = []
     images = 0
 
     def walk(obj: Any) -> None:
         nonlocal images
         if isinstance(obj, LTTextBox):
-            paras.extend(join_lines([line.get_text() for line in obj if isinstance(line, LTTextLine)]))
+            lines = [line for line in obj if isinstance(line, LTTextLine)]
+            short = [line.x1 < obj.x1 - SHORT_LINE * obj.width for line in lines]
+            boxes.append((obj.x0, obj.y0, obj.x1, obj.y1, [line.get_text() for line in lines], short))
         elif isinstance(obj, LTTextLine):
-            paras.extend(join_lines([obj.get_text()]))
+            boxes.append((obj.x0, obj.y0, obj.x1, obj.y1, [obj.get_text()], [False]))
         elif isinstance(obj, LTImage):
             images += 1
         elif isinstance(obj, LTContainer):
@@ -314,7 +325,54 @@ def _layout_paragraphs(layout: Any) -> tuple[list[str], int]:
 
     for obj in layout:
         walk(obj)
+    paras: list[str] = []
+    for box in reading_order(boxes):
+        for p in join_lines(box[4], box[5]):
+            if paras and continues(paras[-1], p):  # a paragraph that runs on into the next column
+                paras[-1] = join_lines([paras[-1], p])[0]
+            else:
+                paras.append(p)
     return paras, images
+
+
+def continues(before: str, after: str) -> bool:
+    """True when ``after`` goes on with the sentence ``before`` broke off (no closing mark, a lowercase start)."""
+    return before[-1] not in '.!?:;"”’)]' and after[0].islower()
+
+
+# x0, y0, x1, y1 (PDF points, y up), its lines, whether each line stops short
+Box = tuple[float, float, float, float, list[str], list[bool]]
+COLUMN_GAP = 6.0  # points of blank between two columns
+WIDE = 0.6  # a block wider than this share of the page's text is full width (a title, a one-column paragraph)
+
+
+def reading_order(boxes: list[Box]) -> list[Box]:
+    """Text blocks in reading order: full-width blocks top to bottom, and between two of them the narrower
+    blocks column by column (left to right, each column top to bottom). pdfminer's own order stands when the
+    narrow blocks form no columns. (pdfminer alone reads a column-filled page well, but on a page whose right
+    column is shorter it may read the right column first.)"""
+    if len(boxes) < 3:
+        return boxes
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    wide = [b for b in boxes if b[2] - b[0] > WIDE * (right - left)]
+    narrow = [b for b in boxes if b[2] - b[0] <= WIDE * (right - left)]
+    spans: list[list[float]] = []
+    for b in sorted(narrow, key=lambda b: b[0]):
+        if spans and b[0] < spans[-1][1] + COLUMN_GAP:
+            spans[-1][1] = max(spans[-1][1], b[2])
+        else:
+            spans.append([b[0], b[2]])
+    if len(spans) < 2:
+        return boxes
+    column = {id(b): next(i for i, s in enumerate(spans) if s[0] <= b[0] <= s[1]) for b in narrow}
+    out: list[Box] = []
+    pending = sorted(narrow, key=lambda b: (column[id(b)], -b[3]))
+    for w in sorted(wide, key=lambda b: -b[3]):
+        middle = (w[1] + w[3]) / 2
+        out += [b for b in pending if (b[1] + b[3]) / 2 > middle]
+        pending = [b for b in pending if (b[1] + b[3]) / 2 <= middle]
+        out.append(w)
+    return out + pending
 
 
 def _pdf_meta_date(doc: Any, resolve1: Any) -> dt.date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zlib
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 from mapper import documents
 from mapper.cli import main
 from mapper.dedup import source_file
-from mapper.documents import first_written_date, join_lines, pdf_date, read_document
+from mapper.documents import continues, first_written_date, join_lines, pdf_date, read_document, reading_order
 from mapper.errors import InputError, LimitError
 from mapper.extract import extract
 from mapper.reports import Report, read_report, report_paths
@@ -163,6 +164,62 @@ def test_two_column_page_reads_column_by_column(tmp_path):
     assert "the Aid" not in r.text and "of the Aid" not in r.text  # no line runs across both columns
 
 
+def test_sitrep_layout_title_and_two_columns_over_pages(tmp_path):
+    """A title across the page, then two columns over three pages, the last right column short, paragraphs
+    running on from one column (and page) into the next: every paragraph whole and in order.
+    (pdfminer's order alone: 2 paragraphs out of order on the last page, 5 paragraphs cut in two.)"""
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, NextPageTemplate, PageTemplate, Paragraph
+
+    styles = getSampleStyleSheet()
+    w, h = A4
+    first = [
+        Frame(40, h - 140, w - 80, 100),
+        Frame(40, 60, w / 2 - 50, h - 210),
+        Frame(w / 2 + 10, 60, w / 2 - 50, h - 210),
+    ]
+    rest = [Frame(40, 60, w / 2 - 50, h - 120), Frame(w / 2 + 10, 60, w / 2 - 50, h - 120)]
+    path = tmp_path / "sitrep.pdf"
+    doc = BaseDocTemplate(
+        str(path), pagesize=A4, pageTemplates=[PageTemplate("first", first), PageTemplate("rest", rest)]
+    )
+    words = "shelling hit the town as families fled and aid convoys waited at the crossing for permits".split()
+    story = [Paragraph("Flash Update No. 7, 5 March 2024", styles["Title"]), NextPageTemplate("rest"), FrameBreak()]
+    story += [
+        Paragraph(
+            f"P{i}: " + " ".join(words[(i * 7 + k) % len(words)] for k in range(10 + (i * 37) % 60)) + ".",
+            styles["BodyText"] if i % 2 else styles["Normal"],  # with and without space between paragraphs
+        )
+        for i in range(60)
+    ]
+    doc.build(story)
+    r = read_report(path)
+    paras = r.text.split("\n\n")
+    assert paras[0] == "Flash Update No. 7, 5 March 2024" and r.report_date == dt.date(2024, 3, 5)
+    assert [int(n) for n in re.findall(r"\bP(\d+):", r.text)] == list(range(60))
+    assert all(p.startswith("P") and p.endswith(".") for p in paras[1:])  # none cut at a column or page break
+    assert len(paras) >= 55  # a paragraph whose last line fills the column may join the next (no blank between)
+    assert len(r.pages) >= 3
+
+
+def test_reading_order_of_blocks():
+    def box(x0, y0, x1, y1, name):
+        return (x0, y0, x1, y1, [name], [False])
+
+    title = box(40, 780, 550, 800, "title")
+    l1, l2 = box(40, 500, 280, 760, "l1"), box(40, 100, 280, 490, "l2")
+    r1 = box(310, 600, 550, 760, "r1")  # a short right column, higher than the left's second block
+    foot = box(40, 40, 550, 60, "footer")
+    got = [b[4][0] for b in reading_order([r1, title, l2, foot, l1])]
+    assert got == ["title", "l1", "l2", "r1", "footer"]
+    one_column = [box(40, 700, 550, 760, "a"), box(40, 600, 200, 690, "heading"), box(40, 500, 550, 590, "b")]
+    assert reading_order(one_column) == one_column  # no columns: pdfminer's order stands
+    assert continues("families fled to the", "nearby camps.") and not continues("They fled.", "nearby")
+    assert not continues("Key figures", "Idlib")
+
+
 def test_event_on_page_two_names_page_two(tmp_path, geoparser):
     pdf = make_pdf([text_page("Flash Update No. 4", CALM), text_page(STRIKE)], info={"CreationDate": "D:20240305"})
     r = read_report(write(tmp_path, "update.pdf", pdf))
@@ -190,6 +247,15 @@ def test_cli_extract_pdf_names_the_page(tmp_path, monkeypatch):
 def test_wrapped_lines_join_into_one_paragraph_per_block(tmp_path):
     r = read_report(write(tmp_path, "wrap.pdf", make_pdf([text_page(STRIKE, CALM, width=40)])), date="2024-03-05")
     assert r.text.split("\n\n") == [STRIKE, CALM]
+
+
+def test_paragraphs_without_space_between_them(tmp_path):
+    """No blank between paragraphs (one layout block): a line that stops short ends its paragraph."""
+    lines = [(x, y + 14, t) for x, y, t in text_page("Key figures", width=40)]
+    lines += [(x, y - 14 * (len(lines) - 1), t) for x, y, t in text_page(STRIKE, width=40)]
+    lines += [(x, lines[-1][1] - 14 * (i + 1), t) for i, (x, _y, t) in enumerate(text_page(CALM, width=40))]
+    r = read_report(write(tmp_path, "tight.pdf", make_pdf([lines])), date="2024-03-05")
+    assert r.text.split("\n\n") == ["Key figures", STRIKE, CALM]
 
 
 def test_reportlab_pdf_compressed_and_multi_page(tmp_path, geoparser):
@@ -460,6 +526,12 @@ def test_join_lines():
     ]
     assert join_lines(["ﬁghting  near   the", "", "ﬂood plain"]) == ["fighting near the flood plain"]
     assert join_lines(["“Quoted words", "go on,” she said."]) == ["“Quoted words go on,” she said."]
+    ends = [False, True, False, True]
+    assert join_lines(["Shelling hit the", "town.", "Families", "fled."], ends) == [
+        "Shelling hit the town.",
+        "Families fled.",
+    ]
+    assert join_lines(["Shelling hit", "the town"], [True, False]) == ["Shelling hit the town"]  # lower case goes on
 
 
 def test_report_source_at():
