@@ -51,6 +51,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "mapper.walk",
             "mapper.inputs",
             "mapper.reports",
+            "mapper.documents",
             "mapper.tables",
             "mapper.export",
             "mapper.geoparquet",
