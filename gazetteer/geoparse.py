@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from .index import Gazetteer
 from .normalize import normalize
+from .query import abbreviation_at, units_of
+from .query import inside as _inside
 from .records import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
 from .words import (
     CONNECTORS,
@@ -291,6 +293,10 @@ class Geoparser:
                 qualifier = ADMIN1  # "southern Idlib": the province
             prepared.append((s, e, name, cands, qualifier, demonym))
 
+        said, said_by, abbreviations = _what_the_text_says(self.gz, text, prepared)
+        prepared.extend(abbreviations)
+        prepared.sort(key=lambda m: m[0])
+
         # document focus: countries of the best reading of each mention, and countries named outright
         focus: Counter[str] = Counter()  # votes per country code (halves for names used as actors)
         if country_hint:
@@ -305,6 +311,8 @@ class Geoparser:
                 continue
             voted.add(normalize(name))
             vote = 1.0 if cands[0].place.kind != COUNTRY else 2.0
+            if _ambiguous_unit(cands):
+                vote = 0.0  # "Georgia": the country or the US state, let the rest of the text decide
             if _ACTOR_AFTER.match(text, e):
                 vote = 0.5  # "US service members", "Russian troops": who acted, not where the story is
             focus[cands[0].place.country_code] += vote  # type: ignore[assignment]
@@ -313,12 +321,14 @@ class Geoparser:
         sentences = _sentence_bounds(text)
         admin1_in_sentence: dict[int, list[tuple[int, tuple[str, str]]]] = {}
         admin1_at: list[tuple[int, tuple[str, str]]] = []  # start offsets of admin-1 mentions
-        for s, _e, _n, cands, qualifier, _d in prepared:
+        admin1_names: dict[tuple[str, str], set[str]] = {}  # which names point to each admin-1 unit
+        for s, _e, n, cands, qualifier, _d in prepared:
             for c in cands:
-                if c.place.kind == ADMIN1 and (qualifier == ADMIN1 or c is cands[0]):
+                if c.place.kind == ADMIN1 and (qualifier == ADMIN1 or c is cands[0] or s in said_by):
                     key = (c.place.country_code, c.place.admin1_code)
                     admin1_in_sentence.setdefault(_which(sentences, s), []).append((s, key))
                     admin1_at.append((s, key))
+                    admin1_names.setdefault(key, set()).add(normalize(n))
 
         top_share = max(focus.values()) / total if focus else 0.0
         admin1_count = Counter(k for _pos, k in admin1_at)
@@ -329,7 +339,14 @@ class Geoparser:
         out = []
         contradicted: set[tuple[str, str]] = set()  # (name, place_id) ruled out by "X in Y province"
         for s, e, name, cands, qualifier, demonym in prepared:
-            near = {k for pos, k in admin1_in_sentence.get(_which(sentences, s), []) if pos != s}
+            key_name = normalize(name)
+            # no self-support: "Minnesota" named twice does not make Minneota, Minnesota likelier
+            near = {
+                k
+                for pos, k in admin1_in_sentence.get(_which(sentences, s), [])
+                if pos != s and admin1_names.get(k) != {key_name}
+            }
+            units = said.get(s)
             lo = bisect.bisect_right(admin1_starts, e)
             hi = bisect.bisect_right(admin1_starts, e + 40, lo)
             container = {
@@ -361,10 +378,20 @@ class Geoparser:
                     sc += QUALIFIER_WEIGHT / 2  # districts are usually named after their main town
                 if demonym and p.country_code == demonym:
                     sc += DEMONYM_WEIGHT
+                if units:  # "Paris, Texas": the text says where
+                    if _inside(p, units):
+                        sc += SAID_WEIGHT
+                    elif p.kind not in UNIT_KINDS:
+                        sc -= SAID_WEIGHT
+                if s in said_by and any(_inside(h.place, {(p.country_code, p.admin1_code)}) for h in said_by[s]):
+                    sc += SAID_WEIGHT  # "Athens, Georgia": Georgia is the state Athens lies in
                 if p.kind != ADMIN1 and (p.country_code, p.admin1_code) in near:
                     sc += ADMIN1_NEARBY_WEIGHT
-                elif p.kind != ADMIN1 and admin1_count[(p.country_code, p.admin1_code)] > (
-                    (p.country_code, p.admin1_code) in admin1_by_pos.get(s, ())
+                elif (
+                    p.kind != ADMIN1
+                    and admin1_count[(p.country_code, p.admin1_code)]
+                    > ((p.country_code, p.admin1_code) in admin1_by_pos.get(s, ()))
+                    and admin1_names.get((p.country_code, p.admin1_code)) != {key_name}
                 ):
                     sc += ADMIN1_IN_TEXT_WEIGHT
                 scored.append(Candidate(p, sc, c.matched))
@@ -398,6 +425,67 @@ class Geoparser:
             out.append(Mention(s, e, name, place, min(1.0, max(mine.score, 0.0)), qualifier, rest))
         return out
 
+
+SAID_WEIGHT = 0.6  # "Town, State": what the text says beats population
+
+
+def _ambiguous_unit(cands: list[Candidate], margin: float = 0.15) -> bool:
+    """The best reading is a unit and another country's unit of the same name is close behind."""
+    top = cands[0].place
+    return top.kind in (COUNTRY, ADMIN1) and any(
+        c.place.kind in (COUNTRY, ADMIN1) and c.place.country_code != top.country_code
+        for c in cands[1:]
+        if cands[0].score - c.score < margin
+    )
+
+
+def _what_the_text_says(gz: Gazetteer, text: str, prepared: list) -> tuple[dict, dict, list]:
+    """ "Paris, Texas", "Portland, ME", "Aleppo, Syria": the units written after a name.
+
+    Returns ({start of name: units}, {start of qualifier mention: candidates of the name it qualifies},
+    [new mentions for abbreviations like "Va.", "W.Va.", "NSW", resolved to their admin-1 unit])."""
+    starts = {m[0]: m for m in prepared}
+    said: dict[int, frozenset] = {}
+    said_by: dict[int, list[Candidate]] = {}
+    extra = []
+    replaced: set[int] = set()
+    for s, e, _name, cands, _q, _d in prepared:
+        m = _COMMA.match(text, e)
+        if not m:
+            continue
+        q = starts.get(m.end())
+        if q is not None:
+            units = units_of(q[3])
+            if units and any(_inside(c.place, units) for c in cands):
+                said[s] = units
+                said_by[q[0]] = cands
+                continue
+        found = abbreviation_at(text, m.end())
+        if found is None:
+            continue
+        end, units = found
+        within = [c for c in cands if _inside(c.place, units)]
+        if not within:
+            continue
+        said[s] = units
+        unit = next(
+            (
+                u
+                for cc, a1 in sorted(units)
+                if (u := gz.admin1(cc, a1)) and any(_inside(c.place, {(cc, a1)}) for c in within)
+            ),
+            None,
+        )
+        if unit is not None:
+            if q is not None:
+                replaced.add(q[0])  # "S.D." read as a country on its own: here it is South Dakota
+            abbr = text[m.end() : end]
+            extra.append((m.end(), end, abbr, [Candidate(unit, 1.0, "abbreviation")], ADMIN1, None))
+    prepared[:] = [m for m in prepared if m[0] not in replaced]
+    return said, said_by, extra
+
+
+_COMMA = re.compile(r",\s*")
 
 _PLACE_NOUNS = {"city", "town", "village", "port", "hamlet", "settlement", "suburb", "township"}
 

@@ -1,0 +1,130 @@
+"""Resolution rules of the geoparser and qualified queries, each from our own sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer.geoparse import Geoparser
+from gazetteer.query import abbreviation_at, split_query
+
+
+@pytest.fixture(scope="module")
+def gp(gazetteer):
+    return Geoparser(gazetteer)
+
+
+def where(gp, text: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    return [
+        (m.name, m.place and m.place.kind, m.place and m.place.country_code, m.place and m.place.admin1)
+        for m in gp.parse(text)
+    ]
+
+
+def reading(gp, text: str, name: str, nth: int = 0):
+    ms = [m for m in gp.parse(text) if m.name == name]
+    assert len(ms) > nth, f"{name!r} not found in {text!r}"
+    return ms[nth].place
+
+
+# -- "Town, State" / "Town, ST" / "Town, Country" ---------------------------------------------------
+def test_town_comma_state_name_picks_the_town_in_that_state(gp):
+    p = reading(gp, "A storm knocked out power in Paris, Texas, late on Sunday.", "Paris")
+    assert (p.country_code, p.admin1) == ("US", "Texas")
+
+
+def test_one_sense_per_name_carries_the_qualified_reading(gp):
+    text = "The fair opened in Paris, Texas, this week. Paris schools will close early on Friday."
+    later = reading(gp, text, "Paris", 1)
+    assert (later.country_code, later.admin1) == ("US", "Texas")
+
+
+@pytest.mark.parametrize(
+    "text,name,admin1",
+    [
+        ("Two bridges closed near Lexington, Ky., after the rain.", "Lexington", "Kentucky"),
+        ("The plant in Charleston, W.Va. shut down for a week.", "Charleston", "West Virginia"),
+        ("Lobster prices fell in Portland, ME on Tuesday.", "Portland", "Maine"),
+        ("Ferries stopped in Portland, Ore., during the storm.", "Portland", "Oregon"),
+    ],
+)
+def test_town_comma_abbreviation(gp, text, name, admin1):
+    assert reading(gp, text, name).admin1 == admin1
+
+
+def test_the_abbreviation_is_a_mention_of_its_state(gp):
+    ms = where(gp, "Snow fell on Rapid City, S.D., overnight.")
+    assert ("S.D.", "admin1", "US", "South Dakota") in ms
+
+
+def test_town_comma_state_reads_the_qualifier_as_that_state(gp):
+    # "Georgia" after an American town is the state, not the country
+    ms = where(gp, "Police in Athens, Georgia, closed two roads. Georgia troopers helped.")
+    assert ("Athens", "populated place", "US", "Georgia") in ms
+    assert ms.count(("Georgia", "admin1", "US", "Georgia")) == 2
+
+
+def test_town_comma_country(gp):
+    p = reading(gp, "Shelling was reported near Aleppo, Syria, at dawn.", "Aleppo")
+    assert p.country_code == "SY"
+
+
+# -- a name that is exactly an admin-1 unit ---------------------------------------------------------
+def test_state_name_is_the_state_even_when_named_twice(gp):
+    # no self-support: the second "Minnesota" does not make a small town inside the state likelier
+    text = "Minnesota lawmakers met on Monday. Minnesota farmers want a new road bill."
+    assert [k for n, k, _c, _a in where(gp, text) if n == "Minnesota"] == ["admin1", "admin1"]
+
+
+def test_geocode_state_name_is_the_state(gazetteer):
+    assert gazetteer.geocode("Oregon").place.kind == "admin1"
+    assert gazetteer.geocode("England").place.kind == "admin1"
+
+
+def test_a_units_seat_of_the_same_name_keeps_its_rank(gazetteer):
+    # the town that gives its name to its province is still the first reading of the name
+    assert gazetteer.geocode("Kandahar", country="AF").place.kind == "populated place"
+
+
+# -- qualified queries ---------------------------------------------------------------------------
+def test_split_query():
+    assert split_query("Paris, Texas") == ("Paris", ["Texas"])
+    assert split_query("Springfield, IL, USA") == ("Springfield", ["IL", "USA"])
+    assert split_query("Kabul") == ("Kabul", [])
+
+
+@pytest.mark.parametrize(
+    "abbr,ok", [("Va.", True), ("VA", True), ("W.Va.", True), ("N.Y.", True), ("Calif.", True), ("Me", False)]
+)
+def test_abbreviations(abbr, ok):
+    assert (abbreviation_at(abbr, 0) is not None) is ok
+
+
+@pytest.mark.parametrize(
+    "query,cc,admin1",
+    [
+        ("Paris, Texas", "US", "Texas"),
+        ("Paris, TX", "US", "Texas"),
+        ("Portland, ME", "US", "Maine"),
+        ("Portland, Oregon", "US", "Oregon"),
+        ("Kandahar, Afghanistan", "AF", None),
+        ("Aleppo, Syria", "SY", None),
+        ("Springfield, IL, USA", "US", "Illinois"),
+        ("Sydney, NSW", "AU", "New South Wales"),
+    ],
+)
+def test_qualified_geocode(gazetteer, query, cc, admin1):
+    c = gazetteer.geocode(query)
+    assert c is not None and c.place.kind == "populated place"
+    assert c.place.country_code == cc
+    if admin1:
+        assert c.place.admin1 == admin1
+
+
+def test_qualified_geocode_falls_back_to_the_qualifier(gazetteer):
+    c = gazetteer.geocode("Nowhereville, Kansas")
+    assert c is not None and c.matched == "qualifier"
+    assert (c.place.kind, c.place.admin1) == ("admin1", "Kansas")
+
+
+def test_a_comma_that_is_not_a_qualifier_searches_as_before(gazetteer):
+    assert gazetteer.geocode("Smith, John") is None
