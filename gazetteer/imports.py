@@ -23,11 +23,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapper.errors import GazetteerError, InputError
-
 from . import normalize as _normalize_module
-from .build import INDEXES, SCHEMA, name_keys, read_tsv, replacing_database
+from .build import INDEXES, SCHEMA, name_keys, read_tsv
+from .errors import DumpFormatError, GazetteerError
 from .records import ADMIN1, ADMIN2, COUNTRY, PLACE
+from .store import IMPORTS_HINT, open_error, replacing_database, write_error
 
 IMPORTS_FILE = "imports.sqlite"
 RAW_SCHEMA = "CREATE TABLE IF NOT EXISTS raw_names (place INTEGER NOT NULL, name TEXT NOT NULL, is_main INTEGER);"
@@ -78,7 +78,7 @@ def _text_lines(path: Path) -> Iterator[tuple[str, int, str]]:
             with zipfile.ZipFile(path) as zf:
                 members = [m for m in zf.namelist() if m.lower().endswith(".txt") and "readme" not in m.lower()]
                 if not members:
-                    raise InputError(f"{path}: no GeoNames .txt file inside the zip")
+                    raise DumpFormatError(f"{path}: no GeoNames .txt file inside the zip")
                 for m in members:
                     with zf.open(m) as raw:
                         member = io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -89,13 +89,13 @@ def _text_lines(path: Path) -> Iterator[tuple[str, int, str]]:
                 for n, line in enumerate(fh, start=1):
                     yield str(path), n, line
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise DumpFormatError(f"{path}: no such file") from None
     except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+        raise DumpFormatError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
     except zipfile.BadZipFile:
-        raise InputError(f"{path}: not a readable zip file") from None
+        raise DumpFormatError(f"{path}: not a readable zip file") from None
     except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+        raise DumpFormatError(f"{path}: cannot read ({e.strerror or e})") from None
 
 
 def read_code_names(path: Path) -> dict[str, str]:
@@ -107,7 +107,7 @@ def read_code_names(path: Path) -> dict[str, str]:
             continue
         cols = line.split("\t")
         if len(cols) < 2 or "." not in cols[0] or not cols[1]:
-            raise InputError(f"{where}:{n}: not an admin code line (expected CODE<TAB>NAME...)")
+            raise DumpFormatError(f"{where}:{n}: not an admin code line (expected CODE<TAB>NAME...)")
         out[cols[0]] = cols[1]
     return out
 
@@ -119,21 +119,21 @@ def parse_dump_line(where: str, n: int, line: str) -> tuple[tuple, list[str], st
         return None
     cols = line.split("\t")
     if len(cols) != 19:
-        raise InputError(f"{where}:{n}: expected 19 tab-separated GeoNames columns, found {len(cols)}")
+        raise DumpFormatError(f"{where}:{n}: expected 19 tab-separated GeoNames columns, found {len(cols)}")
     gid, name, ascii_name, alts, lat, lon, fclass, fcode, cc = cols[:9]
     a1, a2, pop = cols[10], cols[11], cols[14]
     if not gid.isdigit() or not name:
-        raise InputError(f"{where}:{n}: geonameid {gid!r} is not a number or the name is empty")
+        raise DumpFormatError(f"{where}:{n}: geonameid {gid!r} is not a number or the name is empty")
     try:
         la, lo = float(lat), float(lon)
     except ValueError:
-        raise InputError(f"{where}:{n}: latitude/longitude {lat!r}, {lon!r} are not numbers") from None
+        raise DumpFormatError(f"{where}:{n}: latitude/longitude {lat!r}, {lon!r} are not numbers") from None
     if not (-90 <= la <= 90 and -180 <= lo <= 180):
-        raise InputError(f"{where}:{n}: coordinates {la}, {lo} are out of range")
+        raise DumpFormatError(f"{where}:{n}: coordinates {la}, {lo} are out of range")
     try:
         population = int(pop or 0)
     except ValueError:
-        raise InputError(f"{where}:{n}: population {pop!r} is not a whole number") from None
+        raise DumpFormatError(f"{where}:{n}: population {pop!r} is not a whole number") from None
     kind = _kind(fclass, fcode)
     names = [name, ascii_name, *(a for a in alts.split(",") if a and not _looks_like_code(a))]
     if kind == ADMIN2:  # "Nad Ali District" is also "Nad Ali", and the other way round
@@ -222,11 +222,11 @@ def import_geonames(
         elif low.startswith("admin2codes"):
             admin2_names.update(read_code_names(p))
         elif not p.exists():
-            raise InputError(f"{p}: no such file")
+            raise DumpFormatError(f"{p}: no such file")
         else:
             dumps.append(p)
     if not dumps and not (admin1_names or admin2_names):
-        raise InputError("nothing to import: give a GeoNames dump (e.g. AF.zip, allCountries.zip, AF.txt)")
+        raise DumpFormatError("nothing to import: give a GeoNames dump (e.g. AF.zip, allCountries.zip, AF.txt)")
     keep_classes = None if classes == "*" else set(classes.upper())
     keep_cc = {c.upper() for c in countries} if countries else None
     result = ImportResult(target)
@@ -263,7 +263,9 @@ def import_geonames(
                 "ON n.key = o.key WHERE o.place = places.rowid), '') WHERE rowid IN (SELECT place FROM admin2_of)"
             )
     except (OSError, sqlite3.Error) as e:
-        raise GazetteerError(f"cannot write the imports layer {target}: {e}") from None
+        if isinstance(e, GazetteerError):
+            raise
+        raise write_error(f"cannot write the imports layer {target}", e) from None
     return result
 
 
@@ -271,12 +273,21 @@ def ensure_current_keys(path: Path) -> Path:
     """Rebuild the lookup keys of an imports layer made with an older name folding (rare, one-off)."""
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        row = con.execute("SELECT v FROM meta WHERE k='key_version'").fetchone()
-        con.close()
+        try:
+            row = con.execute("SELECT v FROM meta WHERE k='key_version'").fetchone()
+        finally:
+            con.close()
     except sqlite3.Error as e:
-        raise GazetteerError(f"{path}: not an imports layer ({e}); delete it and import again") from None
+        raise open_error(path, e, IMPORTS_HINT) from None
     if row and row[0] == key_version():
         return path
+    try:
+        return _rebuild_keys(path)
+    except (OSError, sqlite3.Error) as e:
+        raise write_error(f"cannot write the imports layer {path}", e) from None
+
+
+def _rebuild_keys(path: Path) -> Path:
     with replacing_database(path, copy_existing=True) as con:
         _prepare(con, fresh=False)
         con.execute("DELETE FROM names")

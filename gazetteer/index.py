@@ -1,25 +1,29 @@
-"""The place index: open (building it on first use), look names up, rank candidates."""
+"""The place index: open (building it on first use, rebuilding it when damaged), look names up, rank
+candidates."""
 
 from __future__ import annotations
 
 import math
 import os
 import sqlite3
+import sys
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
-from mapper.errors import GazetteerError
-
 from .build import build_index, data_version
+from .errors import CorruptIndexError, IndexPermissionError
 from .imports import IMPORTS_FILE, ensure_current_keys
 from .normalize import compact, normalize, skeleton
 from .overrides import Overrides
 from .query import search_qualified
 from .records import ADMIN1, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
+from .store import BUILD_HINT, IMPORTS_HINT, is_damage, open_error, remove_stale_copies
 
 TIER_WEIGHT = {"n": 1.0, "c": 0.95, "s": 0.75}
 TIER_NAME = {"n": "name", "c": "compact", "s": "skeleton"}
@@ -56,36 +60,86 @@ _COLUMNS = "place_id, name, lat, lon, country_code, admin1_code, admin1, admin2,
 
 
 class _Layer:
-    """One SQLite file of records (the bundled index, or the user's imports)."""
+    """One SQLite file of records (the bundled index, or the user's imports).
 
-    def __init__(self, path: Path):
+    ``repair``: how to rebuild the file when SQLite finds it damaged (the bundled index: it is built
+    from data that ships with the package); a layer without it raises :class:`CorruptIndexError`
+    with ``hint``. A file is repaired at most once per process."""
+
+    def __init__(self, path: Path, repair: Callable[[Path, str], None] | None = None, hint: str = ""):
         self.path = path
+        self.repair = repair
+        self.hint = hint
+        self._repaired = False
+        self._lock = threading.Lock()
         try:
-            self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-            self.con.execute("PRAGMA query_only=1")
-            self.con.execute("PRAGMA mmap_size=268435456")
-            self.version = self.con.execute("SELECT v FROM meta WHERE k IN ('data_version', 'key_version')").fetchone()[
-                0
-            ]
-        except (sqlite3.Error, TypeError) as e:
-            raise GazetteerError(f"{path}: not a gazetteer index ({e})") from None
+            self._open()
+        except CorruptIndexError as e:
+            if not self._repair_once(str(e.__cause__ or e)):
+                raise
+            self._open()
         self.keys = lru_cache(maxsize=100_000)(self._keys)
         self.place = lru_cache(maxsize=100_000)(self._place)
 
+    def _open(self) -> None:
+        con = None
+        try:
+            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            con.execute("PRAGMA query_only=1")
+            con.execute("PRAGMA mmap_size=268435456")
+            row = con.execute("SELECT v FROM meta WHERE k IN ('data_version', 'key_version')").fetchone()
+            if row is None:
+                raise sqlite3.DatabaseError("no version in its meta table")
+        except sqlite3.Error as e:
+            if con is not None:
+                con.close()
+            error = open_error(self.path, e, self.hint)
+            raise error from (e if isinstance(error, CorruptIndexError) else None)
+        self.con, self.version = con, row[0]
+
+    def rows(self, sql: str, args: tuple = ()) -> list[tuple]:
+        """All rows of a query; a damaged file is rebuilt (once) and the query asked again."""
+        con = self.con
+        try:
+            return con.execute(sql, args).fetchall()
+        except sqlite3.Error as e:
+            if not (is_damage(e) and self._repair_once(str(e), con)):
+                raise open_error(self.path, e, self.hint) from None
+        try:
+            return self.con.execute(sql, args).fetchall()
+        except sqlite3.Error as e:
+            raise open_error(self.path, e, self.hint) from None
+
+    def _repair_once(self, reason: str, seen: sqlite3.Connection | None = None) -> bool:
+        """Rebuild the damaged file and reopen it; False when this layer cannot be (or was already) repaired."""
+        with self._lock:
+            if seen is not None and getattr(self, "con", None) is not seen:
+                return True  # another thread repaired it meanwhile
+            if self.repair is None or self._repaired:
+                return False
+            self._repaired = True
+            old = getattr(self, "con", None)
+            self.repair(self.path, reason)
+            if old is not None:
+                self._open()
+                old.close()
+                self.keys.cache_clear()
+                self.place.cache_clear()
+            return True
+
     def _keys(self, key: str) -> tuple[tuple[int, int], ...]:
-        return tuple(self.con.execute("SELECT place, is_main FROM names WHERE key=?", (key,)).fetchall())
+        return tuple(self.rows("SELECT place, is_main FROM names WHERE key=?", (key,)))
 
     def _place(self, rowid: int) -> Place:
-        row = self.con.execute(f"SELECT {_COLUMNS} FROM places WHERE rowid=?", (rowid,)).fetchone()
-        return Place(*row)
+        return Place(*self.rows(f"SELECT {_COLUMNS} FROM places WHERE rowid=?", (rowid,))[0])
 
     def get(self, place_id: str) -> Place | None:
-        row = self.con.execute("SELECT rowid FROM places WHERE place_id=?", (place_id,)).fetchone()
-        return self.place(row[0]) if row else None
+        rows = self.rows("SELECT rowid FROM places WHERE place_id=?", (place_id,))
+        return self.place(rows[0][0]) if rows else None
 
     def first(self, where: str, args: tuple) -> Place | None:
-        row = self.con.execute(f"SELECT rowid FROM places WHERE {where}", args).fetchone()
-        return self.place(row[0]) if row else None
+        rows = self.rows(f"SELECT rowid FROM places WHERE {where} LIMIT 1", args)
+        return self.place(rows[0][0]) if rows else None
 
 
 class Gazetteer:
@@ -107,9 +161,14 @@ class Gazetteer:
         overrides: Overrides | None = None,
     ):
         self.path = Path(path)
-        self._layers = [_Layer(self.path)]
+        bundled = self.path.name == index_path().name  # built by this package: rebuilt when damaged
+        self._layers = [
+            _Layer(self.path, repair=_rebuild, hint=BUILD_HINT)
+            if bundled
+            else _Layer(self.path, hint="rebuild it (gazetteer.build.build_index)")
+        ]
         if imports is not None:
-            self._layers.append(_Layer(Path(imports)))
+            self._layers.append(_Layer(Path(imports), hint=IMPORTS_HINT))
         self.version = "+".join(layer.version for layer in self._layers)
         self.overrides = overrides or Overrides.empty()
         self._has_name = lru_cache(maxsize=200_000)(self._has_name_uncached)
@@ -148,7 +207,7 @@ class Gazetteer:
         """(file, records, [(kind, records)]) per layer."""
         out = []
         for layer in self._layers:
-            kinds = layer.con.execute("SELECT kind, count(*) FROM places GROUP BY kind ORDER BY 2 DESC").fetchall()
+            kinds = layer.rows("SELECT kind, count(*) FROM places GROUP BY kind ORDER BY 2 DESC")
             out.append((layer.path, sum(n for _k, n in kinds), kinds))
         return out
 
@@ -306,9 +365,7 @@ class Gazetteer:
         best, best_d = None, float("inf")
         coslat = math.cos(math.radians(lat))
         for layer in self._layers:
-            rows = layer.con.execute(
-                q, (lat - within_deg, lat + within_deg, lon - within_deg, lon + within_deg, *kinds)
-            )
+            rows = layer.rows(q, (lat - within_deg, lat + within_deg, lon - within_deg, lon + within_deg, *kinds))
             for rowid, la, lo in rows:
                 d = (la - lat) ** 2 + ((lo - lon) * coslat) ** 2
                 if d < best_d:
@@ -388,18 +445,59 @@ def imports_path() -> Path:
 
 def imports_path_if_any() -> Path | None:
     path = imports_path()
-    return ensure_current_keys(path) if path.exists() else None
+    return ensure_current_keys(path) if _exists(path) else None
 
 
 def ensure_index() -> Path:
-    """Path of the bundled index, building it if it is missing or out of date."""
+    """Path of the bundled index, building it if it is missing or out of date (with a progress line on
+    stderr when that takes over a second). Working copies left by killed builds are removed."""
     path = index_path()
-    if not path.exists():
-        try:
+    exists = _exists(path)
+    remove_stale_copies(path.parent)
+    if not exists:
+        with _progress("building the place index (first run, ~20 s) …", f"place index ready: {path}"):
             build_index(path)
-        except OSError as e:
-            raise GazetteerError(f"cannot write the place index to {path.parent}: {e.strerror or e}") from None
     return path
+
+
+PROGRESS_AFTER_S = 1.0
+
+
+def notice(message: str) -> None:
+    """One line for the user on stderr (progress, a repair): the gazetteer's only output."""
+    print(f"gazetteer: {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _progress(message: str, done: str) -> Iterator[None]:
+    """Say ``message`` if the block is still running after PROGRESS_AFTER_S, and ``done`` when it ends."""
+    start = time.monotonic()
+    timer = threading.Timer(PROGRESS_AFTER_S, notice, (message,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+    if timer.finished.is_set() and time.monotonic() - start >= PROGRESS_AFTER_S:
+        notice(f"{done} ({time.monotonic() - start:.0f} s)")
+
+
+def _rebuild(path: Path, reason: str) -> None:
+    """Rebuild a damaged bundled index in place, saying so once."""
+    notice(f"the place index {path} is damaged ({reason}); rebuilding it (~20 s) …")
+    build_index(path)
+    notice(f"place index rebuilt: {path}")
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except PermissionError:
+        raise IndexPermissionError(
+            f"{path.parent}: permission denied (cannot look into the place index folder; check its permissions "
+            "or set INCIDENT_MAPPER_CACHE to another folder)"
+        ) from None
 
 
 def _similarity(a: str, b: str) -> float:

@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapper.errors import InputError
-
+from .errors import OverridesError
 from .normalize import compact, normalize
 from .records import ADMIN1, ADMIN2, COUNTRY, PLACE, Place
 
@@ -90,16 +89,18 @@ class Overrides:
 
     @classmethod
     def from_csv(cls, path: str | os.PathLike, gazetteer: Gazetteer) -> Overrides:
-        """Read an overrides CSV; a malformed row raises InputError naming the file and line."""
+        """Read an overrides CSV; a malformed row raises OverridesError naming the file and line."""
         path = Path(path)
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except FileNotFoundError:
-            raise InputError(f"{path}: no such overrides file") from None
+            raise OverridesError(f"{path}: no such overrides file") from None
         except UnicodeDecodeError as e:
-            raise InputError(f"{path}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start})") from None
+            raise OverridesError(
+                f"{path}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start})"
+            ) from None
         except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+            raise OverridesError(f"{path}: cannot read ({e.strerror or e})") from None
         return cls.from_rows(_rows(text, path), gazetteer, source=str(path))
 
     @classmethod
@@ -109,7 +110,7 @@ class Overrides:
         for line, row in rows:
             name = (row.get("name") or "").strip()
             if not name:
-                raise InputError(f"{where}:{line}: the name is empty")
+                raise OverridesError(f"{where}:{line}: the name is empty")
             out.add(name, _place_for(row, name, gazetteer, f"{where}:{line}", source))
         return out
 
@@ -122,35 +123,35 @@ def _rows(text: str, path: Path) -> Iterable[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "name" not in header:
-        raise InputError(f"{path}:1: no 'name' column (expected columns name,country,lat,lon or name,place_id)")
+        raise OverridesError(f"{path}:1: no 'name' column (expected columns name,country,lat,lon or name,place_id)")
     reader.fieldnames = header
     try:
         for row in reader:
             if None in row:
-                raise InputError(f"{path}:{reader.line_num}: more fields than the header has")
+                raise OverridesError(f"{path}:{reader.line_num}: more fields than the header has")
             if not any((v or "").strip() for v in row.values()):
                 continue
             if "reason" in row and not any((row.get(k) or "").strip() for k in ("lat", "lon", "place_id")):
                 continue  # a review.csv row the analyst has not settled yet
             yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
     except csv.Error as e:
-        raise InputError(f"{path}:{reader.line_num}: malformed CSV ({e})") from None
+        raise OverridesError(f"{path}:{reader.line_num}: malformed CSV ({e})") from None
 
 
 def _number(value: str, what: str, lo: float, hi: float, where: str) -> float:
     try:
         x = float(value)
     except ValueError:
-        raise InputError(f"{where}: {what} {value!r} is not a number") from None
+        raise OverridesError(f"{where}: {what} {value!r} is not a number") from None
     if not lo <= x <= hi:
-        raise InputError(f"{where}: {what} {x} is outside {lo}..{hi}")
+        raise OverridesError(f"{where}: {what} {x} is outside {lo}..{hi}")
     return x
 
 
 def _place_for(row: dict[str, str], name: str, gz: Gazetteer, where: str, source: str) -> Place:
     cc = row.get("country", "").upper()
     if cc and (len(cc) != 2 or not cc.isalpha()):
-        raise InputError(f"{where}: country {cc!r} is not a two-letter ISO code")
+        raise OverridesError(f"{where}: country {cc!r} is not a two-letter ISO code")
     kind_word = row.get("kind", "").lower()
     kind = KIND_WORDS.get(kind_word, kind_word)
     pid = row.get("place_id", "")
@@ -158,16 +159,16 @@ def _place_for(row: dict[str, str], name: str, gz: Gazetteer, where: str, source
     if pid and not has_point:
         known = gz.get(pid)
         if known is None:
-            raise InputError(f"{where}: place_id {pid!r} is not in the gazetteer")
+            raise OverridesError(f"{where}: place_id {pid!r} is not in the gazetteer")
         if cc and known.country_code != cc:
-            raise InputError(f"{where}: place_id {pid} is in {known.country_code}, not {cc}")
+            raise OverridesError(f"{where}: place_id {pid} is in {known.country_code}, not {cc}")
         return known
     if not has_point:
-        raise InputError(f"{where}: give lat and lon, or a place_id")
+        raise OverridesError(f"{where}: give lat and lon, or a place_id")
     lat = _number(row.get("lat", ""), "lat", -90, 90, where)
     lon = _number(row.get("lon", ""), "lon", -180, 180, where)
     if not cc:
-        raise InputError(f"{where}: the country is empty (a two-letter ISO code is needed with lat/lon)")
+        raise OverridesError(f"{where}: the country is empty (a two-letter ISO code is needed with lat/lon)")
     a1_code, a1_name = "", ""
     if row.get("admin1"):
         a1 = gz.search(row["admin1"], country=cc, kind=ADMIN1, limit=1)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from gazetteer.atomic import replacing
 
 from .errors import ExportError
 
@@ -15,24 +16,14 @@ from .errors import ExportError
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder (same suffix); on success it replaces the target.
-    On any error the temporary file is removed and the previous target is left as it was."""
+    On any error the temporary file is removed and the previous target is left as it was (the gazetteer's
+    :func:`gazetteer.atomic.replacing`, with write errors as :class:`ExportError`)."""
     target = Path(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-        os.close(fd)
-        os.unlink(tmp)  # writers such as GDAL want to create the file themselves
-    except OSError as e:
-        raise ExportError(f"{target}: cannot write ({e.strerror})") from None
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, target)
+        with replacing(target, prefix=f".{target.stem}.", suffix=target.suffix, create=False) as tmp:
+            yield tmp
     except OSError as e:
         raise ExportError(f"{target}: cannot write ({e.strerror or e})") from None
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
 
 
 @contextlib.contextmanager

@@ -10,18 +10,19 @@ from pathlib import Path
 
 import click
 
-from .errors import InputError, MapperError
+from .errors import USER_ERRORS, InputError
 
 INTERNAL_ERROR = 70
 
 
 class _Group(click.Group):
-    """Turns every MapperError into one line on stderr and its exit code; tracebacks only with --verbose."""
+    """Turns every user error (MapperError, GazetteerError) into one line on stderr and its exit code;
+    tracebacks only with --verbose."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except MapperError as e:
+        except USER_ERRORS as e:
             if ctx.obj and ctx.obj.get("verbose"):
                 traceback.print_exc()
             click.echo(f"mapper: error: {e}", err=True)

@@ -132,7 +132,8 @@ def resolve(text: str, report_date: dt.date) -> tuple[dt.date, int, str]:
             d, prec = fn(m, report_date)
         except (ValueError, OverflowError):
             continue
-        if d is None or d > report_date + dt.timedelta(days=1) or d.year < 1900:
+        # (d - report) rather than report + 1 day: a report dated 9999-12-31 has no day after it
+        if d is None or (d - report_date).days > 1 or d.year < 1900:
             continue
         best = (d, prec, m.group(0))
         break

@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from gazetteer import ADMIN2, Gazetteer, ensure_index
+from gazetteer.errors import DumpFormatError, OverridesError
 from gazetteer.geoparse import Geoparser
 from gazetteer.imports import import_geonames
 from mapper.cli import main
-from mapper.errors import InputError
+from tests.small_index import build_small
 
 DUMPS = Path(__file__).parent / "data" / "geonames"
 AF_SAMPLE = DUMPS / "AF-sample.txt"
@@ -99,26 +100,28 @@ def test_malformed_dump_line_names_file_and_line_and_keeps_the_layer(tmp_path, l
     before = target.read_bytes()
     bad = tmp_path / "bad.txt"
     bad.write_text(AF_SAMPLE.read_text(encoding="utf-8") + line, encoding="utf-8")
-    with pytest.raises(InputError, match=rf"bad.txt:9: .*{message}"):
+    with pytest.raises(DumpFormatError, match=rf"bad.txt:9: .*{message}"):
         import_geonames([bad], target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("imports")] == ["imports.sqlite"]
 
 
 def test_unreadable_dumps(tmp_path):
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(DumpFormatError, match="no such file"):
         import_geonames([tmp_path / "nope.zip"], tmp_path / "i.sqlite")
     bad_zip = tmp_path / "AF.zip"
     bad_zip.write_bytes(b"PK\x03\x04 not really")
-    with pytest.raises(InputError, match="not a readable zip"):
+    with pytest.raises(DumpFormatError, match="not a readable zip"):
         import_geonames([bad_zip], tmp_path / "i.sqlite")
     latin = tmp_path / "latin.txt"
     latin.write_bytes("1\tCaf\xe9".encode("latin-1"))
-    with pytest.raises(InputError, match="not UTF-8"):
+    with pytest.raises(DumpFormatError, match="not UTF-8"):
         import_geonames([latin], tmp_path / "i.sqlite")
 
 
 def test_stale_keys_are_rebuilt(tmp_path, monkeypatch):
+    """An imports layer whose keys were made by an older name folding gets them rebuilt on opening
+    (on a small bundled index: the test must not build the whole one)."""
     target = tmp_path / "imports.sqlite"
     import_geonames([AF_SAMPLE], target)
     con = sqlite3.connect(target)
@@ -126,11 +129,17 @@ def test_stale_keys_are_rebuilt(tmp_path, monkeypatch):
     con.execute("DELETE FROM names")
     con.commit()
     con.close()
+    from gazetteer.imports import key_version
     from gazetteer.index import imports_path_if_any
 
     monkeypatch.setenv("INCIDENT_MAPPER_CACHE", str(tmp_path))
-    gz = Gazetteer(ensure_index(), imports=imports_path_if_any())
+    small = build_small(tmp_path / "small.sqlite")
+    gz = Gazetteer(small, imports=imports_path_if_any())
     assert gz.geocode("Marjah").place.place_id == "geonames:99000001"
+    assert gz.geocode("Lashkargah").place.place_id == "geonames:1134720"  # the small bundled layer answers too
+    con = sqlite3.connect(target)
+    assert con.execute("SELECT v FROM meta WHERE k='key_version'").fetchone()[0] == key_version()
+    assert con.execute("SELECT count(*) FROM names").fetchone()[0] > 0
 
 
 def test_cli_import_then_geocode(tmp_path, monkeypatch):
@@ -209,7 +218,7 @@ def test_override_alias_of_an_existing_record(gazetteer, tmp_path):
     ],
 )
 def test_malformed_override_names_file_and_line(gazetteer, tmp_path, text, message):
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(OverridesError, match=message):
         gazetteer.with_overrides(_overrides(tmp_path, text))
 
 
@@ -228,7 +237,7 @@ def test_override_file_errors_at_the_cli(tmp_path):
 def test_geopandas_geocode_with_the_offline_provider():
     import geopandas
 
-    from gazetteer.geopy import OfflineGazetteer
+    from gazetteer.geocoder import OfflineGazetteer
 
     df = geopandas.tools.geocode(["Lashkargah", "Hudaydah", "Qwxzyville Nowhere"], provider=OfflineGazetteer)
     assert df.crs.to_epsg() == 4326
@@ -241,7 +250,7 @@ def test_geopandas_geocode_with_the_offline_provider():
 def test_geopy_interface_country_codes_reverse_and_rate_limiter():
     from geopy.extra.rate_limiter import RateLimiter
 
-    from gazetteer.geopy import OfflineGazetteer
+    from gazetteer.geocoder import OfflineGazetteer
 
     g = OfflineGazetteer()
     assert g.geocode("Kandahar", country_codes="IN").raw["country_code"] == "IN"
@@ -258,7 +267,7 @@ def test_online_fallback_is_off_by_default_and_cached_when_on(tmp_path):
     from geopy.location import Location
     from geopy.point import Point
 
-    from gazetteer.geopy import OfflineGazetteer
+    from gazetteer.geocoder import OfflineGazetteer
 
     class FakeOnline(Geocoder):
         calls: list[str] = []

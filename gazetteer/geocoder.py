@@ -3,7 +3,7 @@
 So everything built on geopy works unchanged, offline and fast::
 
     import geopandas
-    from gazetteer.geopy import OfflineGazetteer
+    from gazetteer.geocoder import OfflineGazetteer
     geopandas.tools.geocode(["Lashkargah", "Hudaydah"], provider=OfflineGazetteer)
 
     OfflineGazetteer().geocode("Kandahar", country_codes="IN").point
@@ -28,6 +28,7 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from .atomic import write_text
 from .index import Gazetteer
 from .records import Candidate, Place
 
@@ -129,8 +130,6 @@ class OfflineGazetteer(Geocoder):
         with self._cache_lock:
             self._cache[key] = stored
             if self._cache_path:
-                from mapper.atomic import write_text
-
                 write_text(self._cache_path, json.dumps(self._cache, ensure_ascii=False, sort_keys=True))
         return answer
 
