@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .build import DATA_DIR, read_tsv
+from .build import read_tsv
 from .records import ADMIN1, COUNTRY, Candidate, Place
+from .words import read_table
 
 Unit = tuple[str, str]  # (country_code, admin1_code); admin1_code "" = the whole country
 
@@ -27,13 +28,9 @@ def admin1_abbreviations() -> dict[str, frozenset[Unit]]:
         if r["iso3166_2"]:
             by_iso[r["iso3166_2"]] = (r["country_code"], r["admin1_code"])
     out: dict[str, set[Unit]] = {}
-    with (DATA_DIR / "admin1_abbreviations.tsv").open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip() or line.startswith("#"):
-                continue
-            iso, abbr = line.rstrip("\n").split("\t")[:2]
-            if iso in by_iso:
-                out.setdefault(_abbr_key(abbr), set()).add(by_iso[iso])
+    for row in read_table("admin1_abbreviations.tsv"):
+        if row["iso3166_2"] in by_iso:
+            out.setdefault(_abbr_key(row["abbreviation"]), set()).add(by_iso[row["iso3166_2"]])
     return {k: frozenset(v) for k, v in out.items()}
 
 
