@@ -31,6 +31,7 @@ from .words import (
     QUALIFIERS_ADMIN2,
     QUALIFIERS_PLACE,
     TITLES,
+    read_table,
 )
 
 _TOKEN = re.compile(r"[^\W_](?:[\w'’‘ʻ.]*[^\W_])?", re.UNICODE)
@@ -72,6 +73,20 @@ _DIRECTIONAL = {
     "countryside",
 }
 QUALIFIER_WEIGHT = 0.45
+
+
+def _bare_admin2(name: str, cands: list[Candidate], qualifier: str) -> bool:
+    """A name that only admin-2 units bear, written without its unit word ("Tarrant", not "Tarrant County")."""
+    return (
+        qualifier != ADMIN2
+        and all(c.place.kind == ADMIN2 for c in cands)
+        and not any(normalize(c.place.name) == normalize(name) for c in cands)
+    )
+
+
+DEMONYM = "demonym"  # Mention.qualifier of a word of nationality read as its country
+DEMONYM_MENTIONS = True
+COUNTRY_DEMONYMS = {row["word"]: row["country"] for row in read_table("country_demonyms.tsv")}
 DEMONYM_WEIGHT = 0.4
 
 
@@ -84,7 +99,9 @@ class Mention:
     name: str  # as written
     place: Place | None  # the chosen record, None when nothing fits
     score: float
-    qualifier: str = ""  # "admin1", "admin2" or "place" when a word after the name says so
+    # "admin1", "admin2" or "place" when a word after the name says so; "demonym" for a word of
+    # nationality ("Canadian") read as its country
+    qualifier: str = ""
     alternatives: tuple[Candidate, ...] = field(default=(), repr=False)  # runners-up, best first
 
     def as_dict(self) -> dict:
@@ -101,6 +118,7 @@ class Mention:
             "admin1": p.admin1 if p else None,
             "kind": p.kind if p else None,
             "score": round(self.score, 4),
+            "qualifier": self.qualifier,
         }
 
 
@@ -135,8 +153,10 @@ def _words_before(tokens: list[_Token], i: int, n: int) -> list[str]:
 class Geoparser:
     """Finds and resolves place mentions. One instance per gazetteer; thread-safe for reading."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None):
+    def __init__(self, gazetteer: Gazetteer | None = None, demonyms: bool = DEMONYM_MENTIONS):
         self.gz = gazetteer or Gazetteer.default()
+        # "Canadian", "two Egyptians": a mention of the country (kind says so) or, when False, no mention
+        self.demonyms = demonyms
 
     # -- recognition ----------------------------------------------------------------------------
     def _is_candidate_span(self, toks: list[_Token]) -> bool:
@@ -188,7 +208,7 @@ class Geoparser:
                     toks[0].start and text[toks[0].start - 1] == "-"
                 ):
                     continue  # part of a longer hyphenated name: "Qala" of "Qala-e Gaz"
-                if self.gz.has_name(name):
+                if self.gz.has_name(name) or (len(toks) <= 2 and _country_demonym(name)):
                     found = (toks[0].start, toks[0].start + len(name), toks, i, j)
                     break
             if found is None:
@@ -271,6 +291,11 @@ class Geoparser:
         prepared = []
         for s, e, _toks, i, j in spans:
             name = text[s:e]
+            if cc := _country_demonym(name):  # never the town of that spelling (Canadian, Texas)
+                country = self.gz.country(cc) if self.demonyms else None
+                if country is not None:
+                    prepared.append((s, e, name, [Candidate(country, 1.0, "demonym")], DEMONYM, None))
+                continue
             cands = self.gz.search(name, limit=30, fuzzy=False)
             if not cands:
                 continue
@@ -307,8 +332,8 @@ class Geoparser:
         for _s, e, name, cands, _q, demonym in prepared:
             if demonym:
                 focus[demonym] += 1
-            if normalize(name) in voted:
-                continue
+            if normalize(name) in voted or _q == DEMONYM:
+                continue  # a demonym voted above, with the other words of nationality
             voted.add(normalize(name))
             vote = 1.0 if cands[0].place.kind != COUNTRY else 2.0
             if _ambiguous_unit(cands):
@@ -347,6 +372,12 @@ class Geoparser:
                 if pos != s and admin1_names.get(k) != {key_name}
             }
             units = said.get(s)
+            if (
+                _bare_admin2(name, cands, qualifier)
+                and not units
+                and not any(admin1_count[(c.place.country_code, c.place.admin1_code)] for c in cands)
+            ):
+                continue  # "Grant", "Lake" as counties only: the text must say "County" or name the state
             lo = bisect.bisect_right(admin1_starts, e)
             hi = bisect.bisect_right(admin1_starts, e + 40, lo)
             container = {
@@ -355,14 +386,18 @@ class Geoparser:
                 if re.match(r"\s*(?:(?:district|city|town|village)\s+)?(?:,|in|of)\s", text[e:pos] + " ")
             }
             for c in cands:
-                if c.place.kind == PLACE and container and (c.place.country_code, c.place.admin1_code) not in container:
+                if (
+                    c.place.kind in (PLACE, ADMIN2)
+                    and container
+                    and (c.place.country_code, c.place.admin1_code) not in container
+                ):
                     contradicted.add((normalize(name), c.place.place_id))
             scored = []
             for c in cands:
                 p = c.place
                 share = focus.get(p.country_code, 0) / total
                 sc = c.score + FOCUS_WEIGHT * share
-                if p.kind == PLACE and near and (p.country_code, p.admin1_code) not in near:
+                if p.kind in (PLACE, ADMIN2) and near and (p.country_code, p.admin1_code) not in near:
                     sc -= OUTSIDE_NEARBY_PENALTY
                 if (
                     p.kind == PLACE
@@ -486,6 +521,13 @@ def _what_the_text_says(gz: Gazetteer, text: str, prepared: list) -> tuple[dict,
 
 
 _COMMA = re.compile(r",\s*")
+
+
+def _country_demonym(name: str) -> str | None:
+    """The country of a word of nationality, singular or plural ("Canadian", "Egyptians"), or None."""
+    w = " ".join(name.lower().split())
+    return COUNTRY_DEMONYMS.get(w) or (COUNTRY_DEMONYMS.get(w[:-1]) if w.endswith("s") else None)
+
 
 _PLACE_NOUNS = {"city", "town", "village", "port", "hamlet", "settlement", "suburb", "township"}
 

@@ -128,3 +128,36 @@ def test_qualified_geocode_falls_back_to_the_qualifier(gazetteer):
 
 def test_a_comma_that_is_not_a_qualifier_searches_as_before(gazetteer):
     assert gazetteer.geocode("Smith, John") is None
+
+
+# -- demonyms ------------------------------------------------------------------------------------
+def test_a_demonym_is_its_country_never_a_town(gp):
+    ms = {m.name: m for m in gp.parse("Canadian officials met two Egyptians and a German envoy.")}
+    for word, cc in (("Canadian", "CA"), ("Egyptians", "EG"), ("German", "DE")):
+        assert ms[word].place.kind == "country" and ms[word].place.country_code == cc
+        assert ms[word].qualifier == "demonym" and ms[word].as_dict()["qualifier"] == "demonym"
+
+
+def test_demonyms_can_be_left_out(gazetteer):
+    ms = Geoparser(gazetteer, demonyms=False).parse("Canadian officials visited the port.")
+    assert not any(m.name == "Canadian" for m in ms)
+
+
+def test_a_people_is_not_a_country_mention(gp):
+    assert not any(m.name == "Taliban" for m in gp.parse("Taliban fighters entered the valley."))
+
+
+# -- admin-2 units -------------------------------------------------------------------------------
+def test_county_name_is_the_county(gp):
+    ms = where(gp, "Deputies in Becker County, Minn., found the stolen truck.")
+    assert ("Becker County", "admin2", "US", "Minnesota") in ms
+
+
+def test_parish_is_an_admin2_record(gazetteer):
+    kinds = {(c.place.kind, c.place.admin1) for c in gazetteer.search("Orleans Parish", limit=5)}
+    assert ("admin2", "Louisiana") in kinds
+
+
+def test_bare_county_name_after_which_the_state_is_written(gp):
+    # "Tarrant, Texas": the county of that name in the state written after it
+    assert ("Tarrant", "admin2", "US", "Texas") in where(gp, "Two lanes closed in Tarrant, Texas, on Monday.")
