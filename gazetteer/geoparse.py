@@ -288,7 +288,7 @@ class Geoparser:
         """All place mentions in ``text`` with their chosen records, in text order."""
         tokens = _tokens(text)
         spans = self.recognise(text, tokens)
-        prepared = []
+        prepared: list[tuple[int, int, str, list[Candidate], str, str | None]] = []
         for s, e, _toks, i, j in spans:
             name = text[s:e]
             if cc := _country_demonym(name):  # never the town of that spelling (Canadian, Texas)
