@@ -20,6 +20,7 @@ from .normalize import normalize
 from .query import abbreviation_at, units_of
 from .query import inside as _inside
 from .records import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
+from .sentences import SentenceIndex
 from .words import (
     CONNECTORS,
     DEMONYMS,
@@ -343,7 +344,7 @@ class Geoparser:
             focus[cands[0].place.country_code] += vote  # type: ignore[assignment]
         total = sum(focus.values()) or 1
 
-        sentences = _sentence_bounds(text)
+        which = SentenceIndex(text)
         admin1_in_sentence: dict[int, list[tuple[int, tuple[str, str]]]] = {}
         admin1_at: list[tuple[int, tuple[str, str]]] = []  # start offsets of admin-1 mentions
         admin1_names: dict[tuple[str, str], set[str]] = {}  # which names point to each admin-1 unit
@@ -351,7 +352,7 @@ class Geoparser:
             for c in cands:
                 if c.place.kind == ADMIN1 and (qualifier == ADMIN1 or c is cands[0] or s in said_by):
                     key = (c.place.country_code, c.place.admin1_code)
-                    admin1_in_sentence.setdefault(_which(sentences, s), []).append((s, key))
+                    admin1_in_sentence.setdefault(which(s), []).append((s, key))
                     admin1_at.append((s, key))
                     admin1_names.setdefault(key, set()).add(normalize(n))
 
@@ -368,7 +369,7 @@ class Geoparser:
             # no self-support: "Minnesota" named twice does not make Minneota, Minnesota likelier
             near = {
                 k
-                for pos, k in admin1_in_sentence.get(_which(sentences, s), [])
+                for pos, k in admin1_in_sentence.get(which(s), [])
                 if pos != s and admin1_names.get(k) != {key_name}
             }
             units = said.get(s)
@@ -565,24 +566,6 @@ def _towns_outside_their_namesake_unit(cands: list[Candidate], qualifier: str) -
         else c
         for c in cands
     ]
-
-
-_SENT_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n\s*\n")
-
-
-def _sentence_bounds(text: str) -> list[int]:
-    return [0] + [m.end() for m in _SENT_END.finditer(text)]
-
-
-def _which(bounds: list[int], pos: int) -> int:
-    lo, hi = 0, len(bounds) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if bounds[mid] <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def geoparse(text: str, gazetteer: Gazetteer | None = None, country_hint: str | None = None) -> list[Mention]:

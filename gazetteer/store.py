@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from .atomic import remove_stale, replacing
+from .atomic import STALE_UNLOCKED_AFTER_S, remove_stale, replacing
 from .errors import (
     CorruptIndexError,
     DiskFullError,
@@ -27,6 +27,7 @@ SQLITE_FULL = 13  # sqlite3 error codes: "database or disk is full"
 SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26  # "database disk image is malformed", "file is not a database"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 BUILD_HINT = "run `mapper gazetteer build` to rebuild it"
+LOCKED_SUFFIX = ".locked.tmp"  # working copies whose writer holds a lock on them while it lives
 IMPORTS_HINT = "delete it and run `mapper gazetteer import` again with your GeoNames files"
 
 
@@ -36,7 +37,7 @@ def replacing_database(target: Path, copy_existing: bool = False) -> Iterator[sq
     it is committed and moved into place; on any error it is removed and ``target`` is left as it was, so
     concurrent readers and interrupted runs never see a half-written index. The working copy is locked
     while it is written: a copy left by a killed run is told apart and removed by :func:`remove_stale_copies`."""
-    with replacing(target, suffix=".tmp", hold_lock=True) as tmp:
+    with replacing(target, suffix=LOCKED_SUFFIX, hold_lock=True) as tmp:
         if copy_existing and target.exists():
             shutil.copyfile(target, tmp)
         con = sqlite3.connect(tmp)
@@ -49,8 +50,15 @@ def replacing_database(target: Path, copy_existing: bool = False) -> Iterator[sq
 
 
 def remove_stale_copies(folder: Path) -> list[Path]:
-    """Remove the working copies (``*.sqlite.*.tmp``) and their journals that killed runs left in ``folder``."""
-    return remove_stale(folder, "*.sqlite.*.tmp") + remove_stale(folder, "*.sqlite.*.tmp-journal")
+    """Remove the working copies and their journals that killed runs left in ``folder``: a locked kind
+    (``*.sqlite.*.locked.tmp``) as soon as no live process holds its lock; the unlocked kind that
+    earlier versions wrote (``*.sqlite.*.tmp``) only when untouched for an hour, since its writer may
+    still be at work."""
+    return (
+        remove_stale(folder, f"*.sqlite.*{LOCKED_SUFFIX}")
+        + remove_stale(folder, "*.sqlite.*.tmp", min_age_s=STALE_UNLOCKED_AFTER_S)
+        + remove_stale(folder, "*.sqlite.*.tmp-journal")
+    )
 
 
 def write_error(what: str, e: BaseException) -> GazetteerError:

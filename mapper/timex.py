@@ -16,6 +16,7 @@ from .numbers import UNITS
 
 MONTHS = MONTH_NAMES
 _MONTH = rf"({'|'.join(MONTH_NAMES + MONTH_ABBREVIATIONS)})\.?"
+_WEEKDAY = "|".join(WEEKDAYS)  # month and weekday names: the one list, gazetteer/data/*.txt
 _COUNT = r"(\d+|a couple of|a couple|couple of|couple|a few|few|several|two|three|four|five|six|seven|ten)"
 
 
@@ -93,12 +94,12 @@ RULES: list[tuple[re.Pattern, Resolver]] = [
     (re.compile(rf"\bover\s+the\s+(?:last|past)\s+{_COUNT}\s+(?:of\s+)?days\b", re.I), _span_days),
     (re.compile(rf"\b(?:the\s+)?(?:last|past)\s+{_COUNT}\s+days\b", re.I), _span_days),
     (
-        re.compile(r"\bsince\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I),
+        re.compile(rf"\bsince\s+({_WEEKDAY})\b", re.I),
         lambda m, r: (_last_weekday(r - dt.timedelta(days=1), m.group(1)), 2),
     ),
     (
         re.compile(
-            r"\b(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:night|morning|evening|afternoon))?\b",
+            rf"\b(?:on\s+)?({_WEEKDAY})(?:\s+(?:night|morning|evening|afternoon))?\b",
             re.I,
         ),
         lambda m, r: (_last_weekday(r, m.group(1)), 1),

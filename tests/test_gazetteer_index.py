@@ -267,17 +267,22 @@ def test_unreadable_index_file_and_folder_as_another_user(tmp_path):
 
 def test_stale_working_copy_is_removed_on_the_next_run(cache):
     path = index.ensure_index()
-    stale = cache / f"{path.name}.k1ll3d.tmp"
+    stale = cache / f"{path.name}.k1ll3d.locked.tmp"  # a killed build's copy: nobody holds its lock
     stale.write_bytes(b"half an index")
-    journal = cache / "imports.sqlite.k1ll3d.tmp-journal"
+    journal = cache / "imports.sqlite.k1ll3d.locked.tmp-journal"
     journal.write_bytes(b"journal of a dead import")
-    fresh = cache / f"{path.name}.fresh1.tmp"  # another process is creating this one right now
+    fresh = cache / f"{path.name}.fresh1.locked.tmp"  # another process is creating this one right now
     fresh.write_bytes(b"")
-    for p in (stale, journal):
-        os.utime(p, (time.time() - 600, time.time() - 600))
+    older_kind = cache / f"{path.name}.abcdef.tmp"  # unlocked, as earlier versions wrote them
+    older_kind.write_bytes(b"")
+    older_kind_live = cache / f"{path.name}.ghijkl.tmp"  # ... maybe still being written by one
+    older_kind_live.write_bytes(b"")
+    for p, age in ((stale, 600), (journal, 600), (older_kind, 7200), (older_kind_live, 600)):
+        os.utime(p, (time.time() - age, time.time() - age))
     Gazetteer.reset_default()
     gz = Gazetteer.default()
-    assert not stale.exists() and not journal.exists() and fresh.exists()
+    assert not stale.exists() and not journal.exists() and not older_kind.exists()
+    assert fresh.exists() and older_kind_live.exists()
     assert gz.geocode("Kandahar") is not None
 
 
@@ -300,6 +305,7 @@ def test_kill_9_during_a_build_leaves_a_copy_the_next_run_removes(cache):
         while not list(cache.glob("*.tmp")) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
         left = list(cache.glob("*.tmp"))
+        assert all(p.name.endswith(".locked.tmp") for p in left)
         if not left:
             pytest.fail("the build never started its working copy")
     finally:
