@@ -11,6 +11,7 @@ focus of the whole document.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -74,6 +75,45 @@ _DIRECTIONAL = {
     "countryside",
 }
 QUALIFIER_WEIGHT = 0.45
+
+
+COHERENCE_KM = 200.0  # places named in one story lie near each other
+COHERENCE_WEIGHT = 0.2
+ANCHOR_MARGIN = 0.15  # a reading this far ahead of the next one is confident enough to anchor the others
+
+
+def _prefer_places_near_the_others(readings: list) -> None:
+    """Spatial coherence: readings of towns and counties that lie near another name's confident reading
+    gain a little (Alexandria beside Arlington and Fairfax is the Virginian one). In place, re-sorted."""
+    anchors: dict[str, Place] = {}
+    for _s, _e, name, _q, scored in readings:
+        top = scored[0]
+        if top.place.kind in (PLACE, ADMIN2) and (len(scored) == 1 or top.score - scored[1].score >= ANCHOR_MARGIN):
+            anchors.setdefault(normalize(name), top.place)
+    if not anchors:
+        return
+    for _s, _e, name, _q, scored in readings:
+        if len(scored) < 2:
+            continue
+        key = normalize(name)
+        others = [p for n, p in anchors.items() if n != key]
+        if not others:
+            continue
+        changed = False
+        for k, c in enumerate(scored):
+            p = c.place
+            if p.kind in (PLACE, ADMIN2) and any(_km(p, a) <= COHERENCE_KM for a in others):
+                scored[k] = Candidate(p, c.score + COHERENCE_WEIGHT, c.matched)
+                changed = True
+        if changed:
+            scored.sort(key=lambda c: (-c.score, -c.place.population, c.place.place_id))
+
+
+def _km(a: Place, b: Place) -> float:
+    """Distance in km (equirectangular; close enough below a few hundred km, and only compared to them)."""
+    dy = math.radians(a.lat - b.lat)
+    dx = math.radians(a.lon - b.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    return 6371.0 * math.hypot(dx, dy)
 
 
 def _bare_admin2(name: str, cands: list[Candidate], qualifier: str) -> bool:
@@ -368,9 +408,7 @@ class Geoparser:
             key_name = normalize(name)
             # no self-support: "Minnesota" named twice does not make Minneota, Minnesota likelier
             near = {
-                k
-                for pos, k in admin1_in_sentence.get(which(s), [])
-                if pos != s and admin1_names.get(k) != {key_name}
+                k for pos, k in admin1_in_sentence.get(which(s), []) if pos != s and admin1_names.get(k) != {key_name}
             }
             units = said.get(s)
             if (
@@ -437,6 +475,7 @@ class Geoparser:
             scored[:] = [c for c in scored if (normalize(name), c.place.place_id) not in contradicted] or [
                 Candidate(c.place, -1.0, c.matched) for c in scored[:1]
             ]
+        _prefer_places_near_the_others(out)
         return self._one_sense_per_text(out)
 
     @staticmethod

@@ -161,3 +161,13 @@ def test_parish_is_an_admin2_record(gazetteer):
 def test_bare_county_name_after_which_the_state_is_written(gp):
     # "Tarrant, Texas": the county of that name in the state written after it
     assert ("Tarrant", "admin2", "US", "Texas") in where(gp, "Two lanes closed in Tarrant, Texas, on Monday.")
+
+
+# -- spatial coherence ---------------------------------------------------------------------------
+def test_namesakes_near_the_other_places_of_the_story_win(gp, monkeypatch):
+    text = "Traffic was heavy between Arlington, Fairfax and Alexandria on Friday."
+    assert reading(gp, text, "Arlington").admin1 == "Virginia"
+    import gazetteer.geoparse as geoparse_module
+
+    monkeypatch.setattr(geoparse_module, "COHERENCE_WEIGHT", 0.0)
+    assert reading(gp, text, "Arlington").admin1 != "Virginia"  # population alone picks another
