@@ -79,6 +79,7 @@ QUALIFIER_WEIGHT = 0.45
 
 COHERENCE_KM = 200.0  # places named in one story lie near each other
 COHERENCE_WEIGHT = 0.2
+_COHERENCE_DEG = COHERENCE_KM / 111.0  # a degree of latitude is ~111 km: a quick first test
 ANCHOR_MARGIN = 0.15  # a reading this far ahead of the next one is confident enough to anchor the others
 
 
@@ -102,7 +103,9 @@ def _prefer_places_near_the_others(readings: list) -> None:
         changed = False
         for k, c in enumerate(scored):
             p = c.place
-            if p.kind in (PLACE, ADMIN2) and any(_km(p, a) <= COHERENCE_KM for a in others):
+            if p.kind in (PLACE, ADMIN2) and any(
+                abs(p.lat - a.lat) <= _COHERENCE_DEG and _km(p, a) <= COHERENCE_KM for a in others
+            ):
                 scored[k] = Candidate(p, c.score + COHERENCE_WEIGHT, c.matched)
                 changed = True
         if changed:

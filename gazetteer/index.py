@@ -35,7 +35,7 @@ KIND_PRIOR = {CONTINENT: 0.55, REGION: 0.45, COUNTRY: 0.55, ADMIN1: 0.3}
 # "Oregon", "Minnesota", "England": a name that is exactly a country's, province's or region's is that unit;
 # small towns sharing it (Oregon, Ohio; Minneota, whose alternate it is) rank below it
 UNIT_NAMESAKE_KINDS = (CONTINENT, REGION, COUNTRY, ADMIN1)
-UNIT_NAMESAKE_MAX_POP = 100_000
+UNIT_NAMESAKE_MAX_POP = 200_000
 UNIT_NAMESAKE_PENALTY = 0.15
 UNIT_SEAT_MIN_POP = 5_000  # a town this big inside its namesake unit is likely its seat (Jenin, Marib)
 UNIT_SEAT_KM = 60.0  # or this close to the unit's point (where admin-1 codes of towns and units differ)
