@@ -33,6 +33,7 @@ from .words import (
     QUALIFIERS_ADMIN2,
     QUALIFIERS_PLACE,
     TITLES,
+    read_list,
     read_table,
 )
 
@@ -128,6 +129,9 @@ def _bare_admin2(name: str, cands: list[Candidate], qualifier: str) -> bool:
     )
 
 
+GENERIC_WORDS = set(read_list("generic_words.txt"))
+GIVEN_NAMES = set(read_list("given_names.txt"))
+
 DEMONYM = "demonym"  # Mention.qualifier of a word of nationality read as its country
 DEMONYM_MENTIONS = True
 COUNTRY_DEMONYMS = {row["word"]: row["country"] for row in read_table("country_demonyms.tsv")}
@@ -214,7 +218,7 @@ class Geoparser:
     def recognise(self, text: str, tokens: list[_Token] | None = None) -> list[tuple[int, int, list[_Token], int, int]]:
         """Spans that name a record in the index: (start, end, tokens, i, j)."""
         tokens = _tokens(text) if tokens is None else tokens
-        persons: set[str] = set()
+        persons: set[str] = self._surnames(text, tokens)
         # words the text also uses in lower case ("valley", "main") are common words when capitalised
         lower_words = {t.low for t in tokens if t.text[:1].islower()}
         spans = []
@@ -271,6 +275,29 @@ class Geoparser:
             i = j0 + 1
         return spans
 
+    def _surnames(self, text: str, tokens: list[_Token]) -> set[str]:
+        """Surnames of the people a text names by given name and surname ("Dan Kinney" ... "Kinney said"):
+        the word after a common given name, unless it names a country, a province or a big city."""
+        out: set[str] = set()
+        for a, b in zip(tokens, tokens[1:], strict=False):
+            if (
+                a.cap
+                and b.cap
+                and a.low in GIVEN_NAMES
+                and text[a.end : b.start] == " "
+                and b.low not in GIVEN_NAMES
+                and not self.gz.has_name(f"{a.text} {b.text}")
+                and not self._big_or_unit(b.text)
+            ):
+                out.add(b.low)
+        return out
+
+    def _big_or_unit(self, name: str, big: int = 100_000) -> bool:
+        return any(
+            c.place.kind != PLACE and c.place.kind != ADMIN2 or c.place.population >= big
+            for c in self.gz.search(name, limit=10, fuzzy=False)
+        )
+
     def _small_town(self, name: str, below: int = 50_000) -> bool:
         best = self.gz.search(name, limit=1, fuzzy=False)
         return bool(best) and best[0].place.kind == PLACE and best[0].place.population < below
@@ -281,6 +308,11 @@ class Geoparser:
         if key in NOT_PLACE_NAMES or _CONTRACTION.search(name):
             return True
         single = " " not in key
+        if single and key in GENERIC_WORDS:
+            return True  # "Creek", "Parkway", "Farms": the word of a longer name, not a place alone
+        if single and name.isupper() and len(name) > 3 and not text[max(0, end - 200) : end + 200].isupper():
+            # "NICE", "CAF" in ordinary text: an acronym unless a country, province or big city is meant
+            return not self._big_or_unit(name)
         if single and len(key) <= 2 or (name.isupper() and len(name) <= 3 and "." not in name):
             # "AP", "BA", "R": only country codes ("US", "UK", "UAE") are places
             return not any(c.place.kind == COUNTRY for c in self.gz.search(name, limit=5, fuzzy=False))
@@ -292,6 +324,14 @@ class Geoparser:
         span = tokens[i : j + 1]
         if len(span) == 1 and span[0].low in persons:
             return True
+        if (
+            len(span) == 1
+            and span[0].low in GIVEN_NAMES
+            and j + 1 < len(tokens)
+            and tokens[j + 1].cap
+            and text[span[0].end : tokens[j + 1].start] == " "
+        ):
+            return True  # "Tanya Hailey": a given name before a capitalised word is a person's
         prev = tokens[i - 1] if i > 0 else None
         nxt = tokens[j + 1] if j + 1 < len(tokens) else None
         joined = lambda a, b: text[a.end : b.start] in (" ", "-")  # noqa: E731

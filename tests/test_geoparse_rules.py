@@ -171,3 +171,40 @@ def test_namesakes_near_the_other_places_of_the_story_win(gp, monkeypatch):
 
     monkeypatch.setattr(geoparse_module, "COHERENCE_WEIGHT", 0.0)
     assert reading(gp, text, "Arlington").admin1 != "Virginia"  # population alone picks another
+
+
+# -- recognition precision -----------------------------------------------------------------------
+def names(gp, text: str) -> list[str]:
+    return [m.name for m in gp.parse(text) if m.place is not None]
+
+
+def test_a_surname_after_a_given_name_is_a_person_later_on(gp):
+    text = "Tanya Hailey won the race. The win was a first for Hailey, who lives near Boise."
+    assert names(gp, text) == ["Boise"]  # neither the given name nor the surname is a town
+
+
+def test_a_surname_that_is_a_country_or_big_city_stays_a_place(gp):
+    assert "Jordan" in names(gp, "Michael Jordan flew to Jordan on Monday.")
+
+
+def test_generic_words_alone_are_not_places(gp):
+    found = names(gp, "Traffic slowed on the Parkway and near Creek after the Farms fair.")
+    assert not {"Parkway", "Creek", "Farms"} & set(found)
+
+
+def test_an_acronym_of_a_small_town_is_not_a_place(gp):
+    found = names(gp, "The ABBA fans and the KLMN station staff met in Toronto.")
+    assert found == ["Toronto"]
+
+
+def test_the_geopy_adapter_reads_qualified_queries(gazetteer):
+    from gazetteer.geocoder import OfflineGazetteer
+
+    loc = OfflineGazetteer(gazetteer).geocode("Portland, ME")
+    assert loc is not None and loc.raw["admin1"] == "Maine"
+
+
+def test_english_exonym_of_a_province_and_a_named_region(gazetteer):
+    assert gazetteer.geocode("Nineveh").place.kind == "admin1"  # Ninawa governorate, Iraq
+    kordofan = gazetteer.geocode("Kordofan")
+    assert kordofan is not None and kordofan.place.kind == "region"
