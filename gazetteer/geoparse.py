@@ -292,9 +292,14 @@ class Geoparser:
                 out.add(b.low)
         return out
 
-    def _big_or_unit(self, name: str, big: int = 100_000) -> bool:
+    def _big_or_unit(self, name: str, big: int = 100_000, counties: bool = False) -> bool:
+        """A country, province or region of this name, a city of ``big``+ people, or (``counties``) a
+        county or district of exactly this name ("Laurel County")."""
+        key = normalize(name)
         return any(
-            c.place.kind != PLACE and c.place.kind != ADMIN2 or c.place.population >= big
+            c.place.kind in UNIT_KINDS
+            or c.place.population >= big
+            or (counties and c.place.kind == ADMIN2 and normalize(c.place.name) == key)
             for c in self.gz.search(name, limit=10, fuzzy=False)
         )
 
@@ -353,6 +358,9 @@ class Geoparser:
             and nxt.low not in NOT_PLACES
             and nxt.low not in QUALIFIERS_ADMIN1 | QUALIFIERS_ADMIN2 | QUALIFIERS_PLACE
             and not self.gz.has_name(nxt.text)
+            # "the Texas Fire Service", "Laurel County Clerk": a province, county or city opening the
+            # name of a local institution is still a place mention; a small town's name is a person's
+            and not self._big_or_unit(text[span[0].start : span[-1].end], counties=True)
         ):
             return True
         # "Leggett said": a single unknown-ish word followed by a speech verb

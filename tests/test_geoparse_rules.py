@@ -208,3 +208,12 @@ def test_english_exonym_of_a_province_and_a_named_region(gazetteer):
     assert gazetteer.geocode("Nineveh").place.kind == "admin1"  # Ninawa governorate, Iraq
     kordofan = gazetteer.geocode("Kordofan")
     assert kordofan is not None and kordofan.place.kind == "region"
+
+
+def test_a_province_or_county_opening_an_institutions_name_is_a_place(gp):
+    found = names(gp, "The Nebraska Highway Patrol and the Laurel County Clerk both said so.")
+    assert "Nebraska" in found and "Laurel County" in found
+
+
+def test_a_small_town_name_before_an_unknown_capitalised_word_is_not_a_place(gp):
+    assert "Kinney" not in names(gp, "Kinney Drummond won the race in Boise.")
