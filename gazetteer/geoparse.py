@@ -86,7 +86,8 @@ ANCHOR_MARGIN = 0.15  # a reading this far ahead of the next one is confident en
 
 def _prefer_places_near_the_others(readings: list) -> None:
     """Spatial coherence: readings of towns and counties that lie near another name's confident reading
-    gain a little (Alexandria beside Arlington and Fairfax is the Virginian one). In place, re-sorted."""
+    gain a little (Alexandria beside Arlington and Fairfax is the Virginian one). A county read from its bare
+    name ("Ohio" for Ohio County) gains nothing: it must not overtake the unit of that name. In place."""
     anchors: dict[str, Place] = {}
     for _s, _e, name, _q, scored in readings:
         top = scored[0]
@@ -104,7 +105,7 @@ def _prefer_places_near_the_others(readings: list) -> None:
         changed = False
         for k, c in enumerate(scored):
             p = c.place
-            if p.kind in (PLACE, ADMIN2) and any(
+            if (p.kind == PLACE or (p.kind == ADMIN2 and normalize(p.name) == key)) and any(
                 abs(p.lat - a.lat) <= _COHERENCE_DEG and _km(p, a) <= COHERENCE_KM for a in others
             ):
                 scored[k] = Candidate(p, c.score + COHERENCE_WEIGHT, c.matched)
@@ -576,6 +577,15 @@ def _what_the_text_says(gz: Gazetteer, text: str, prepared: list) -> tuple[dict,
     extra = []
     replaced: set[int] = set()
     for s, e, _name, cands, _q, _d in prepared:
+        dotted = abbreviation_at(text, s) if text[e : e + 1] == "." else None
+        if dotted and len(dotted[1]) == 1 and cands[0].place.kind == PLACE and cands[0].place.population < 100_000:
+            # "Ill.", "Mass." written with their dot: the state, not Il (Kenya) or Mas (Italy)
+            (cc, a1), end = next(iter(dotted[1])), dotted[0]
+            unit = gz.admin1(cc, a1)
+            if unit is not None:
+                replaced.add(s)
+                extra.append((s, end, text[s:end], [Candidate(unit, 1.0, "abbreviation")], ADMIN1, None))
+                continue
         m = _COMMA.match(text, e)
         if not m:
             continue
@@ -608,7 +618,7 @@ def _what_the_text_says(gz: Gazetteer, text: str, prepared: list) -> tuple[dict,
             abbr = text[m.end() : end]
             extra.append((m.end(), end, abbr, [Candidate(unit, 1.0, "abbreviation")], ADMIN1, None))
     prepared[:] = [m for m in prepared if m[0] not in replaced]
-    return said, said_by, extra
+    return said, said_by, list({m[0]: m for m in extra}.values())  # one mention per abbreviation
 
 
 _COMMA = re.compile(r",\s*")

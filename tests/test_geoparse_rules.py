@@ -217,3 +217,14 @@ def test_a_province_or_county_opening_an_institutions_name_is_a_place(gp):
 
 def test_a_small_town_name_before_an_unknown_capitalised_word_is_not_a_place(gp):
     assert "Kinney" not in names(gp, "Kinney Drummond won the race in Boise.")
+
+
+def test_a_dotted_state_abbreviation_is_the_state_not_a_small_town(gp):
+    ms = where(gp, "She grew up in Peoria, Ill. and studied in Mass. before the war.")
+    assert ms.count(("Ill.", "admin1", "US", "Illinois")) == 1
+    assert ("Mass.", "admin1", "US", "Massachusetts") in ms
+
+
+def test_a_state_name_is_not_read_as_the_county_of_that_name(gp):
+    ms = where(gp, "Farmers in Ohio met in Wheeling. Ohio lawmakers came too.")
+    assert [k for n, k, _c, _a in ms if n == "Ohio"] == ["admin1", "admin1"]
