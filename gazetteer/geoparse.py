@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .index import Gazetteer
 from .normalize import normalize
@@ -80,6 +81,7 @@ QUALIFIER_WEIGHT = 0.45
 
 COHERENCE_KM = 200.0  # places named in one story lie near each other
 COHERENCE_WEIGHT = 0.2
+SAME_PROVINCE_WEIGHT = 0.1
 _COHERENCE_DEG = COHERENCE_KM / 111.0  # a degree of latitude is ~111 km: a quick first test
 ANCHOR_MARGIN = 0.15  # a reading this far ahead of the next one is confident enough to anchor the others
 
@@ -89,26 +91,35 @@ def _prefer_places_near_the_others(readings: list) -> None:
     gain a little (Alexandria beside Arlington and Fairfax is the Virginian one). A county read from its bare
     name ("Ohio" for Ohio County) gains nothing: it must not overtake the unit of that name. In place."""
     anchors: dict[str, Place] = {}
+    tops: dict[str, set[tuple[str, str]]] = {}  # provinces of each name's best reading
     for _s, _e, name, _q, scored in readings:
         top = scored[0]
-        if top.place.kind in (PLACE, ADMIN2) and (len(scored) == 1 or top.score - scored[1].score >= ANCHOR_MARGIN):
-            anchors.setdefault(normalize(name), top.place)
-    if not anchors:
+        if top.place.kind in (PLACE, ADMIN2):
+            tops.setdefault(normalize(name), set()).add((top.place.country_code, top.place.admin1_code))
+            if len(scored) == 1 or top.score - scored[1].score >= ANCHOR_MARGIN:
+                anchors.setdefault(normalize(name), top.place)
+    if not tops:
         return
     for _s, _e, name, _q, scored in readings:
         if len(scored) < 2:
             continue
         key = normalize(name)
         others = [p for n, p in anchors.items() if n != key]
-        if not others:
+        provinces = {k for n, ks in tops.items() if n != key for k in ks}
+        if not others and not provinces:
             continue
         changed = False
         for k, c in enumerate(scored):
             p = c.place
-            if (p.kind == PLACE or (p.kind == ADMIN2 and normalize(p.name) == key)) and any(
-                abs(p.lat - a.lat) <= _COHERENCE_DEG and _km(p, a) <= COHERENCE_KM for a in others
-            ):
-                scored[k] = Candidate(p, c.score + COHERENCE_WEIGHT, c.matched)
+            if not (p.kind == PLACE or (p.kind == ADMIN2 and normalize(p.name) == key)):
+                continue
+            bonus = 0.0
+            if any(abs(p.lat - a.lat) <= _COHERENCE_DEG and _km(p, a) <= COHERENCE_KM for a in others):
+                bonus += COHERENCE_WEIGHT
+            if (p.country_code, p.admin1_code) in provinces:
+                bonus += SAME_PROVINCE_WEIGHT  # Douglas County in the state of the story's other towns
+            if bonus:
+                scored[k] = Candidate(p, c.score + bonus, c.matched)
                 changed = True
         if changed:
             scored.sort(key=lambda c: (-c.score, -c.place.population, c.place.place_id))
@@ -206,6 +217,7 @@ class Geoparser:
         self.gz = gazetteer or Gazetteer.default()
         # "Canadian", "two Egyptians": a mention of the country (kind says so) or, when False, no mention
         self.demonyms = demonyms
+        self._big_or_unit_cached = lru_cache(maxsize=50_000)(self._big_or_unit_uncached)
 
     # -- recognition ----------------------------------------------------------------------------
     def _is_candidate_span(self, toks: list[_Token]) -> bool:
@@ -296,6 +308,9 @@ class Geoparser:
     def _big_or_unit(self, name: str, big: int = 100_000, counties: bool = False) -> bool:
         """A country, province or region of this name, a city of ``big``+ people, or (``counties``) a
         county or district of exactly this name ("Laurel County")."""
+        return self._big_or_unit_cached(name, big, counties)
+
+    def _big_or_unit_uncached(self, name: str, big: int, counties: bool) -> bool:
         key = normalize(name)
         return any(
             c.place.kind in UNIT_KINDS
@@ -624,6 +639,7 @@ def _what_the_text_says(gz: Gazetteer, text: str, prepared: list) -> tuple[dict,
 _COMMA = re.compile(r",\s*")
 
 
+@lru_cache(maxsize=20_000)
 def _country_demonym(name: str) -> str | None:
     """The country of a word of nationality, singular or plural ("Canadian", "Egyptians"), or None."""
     w = " ".join(name.lower().split())

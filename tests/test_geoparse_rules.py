@@ -170,6 +170,7 @@ def test_namesakes_near_the_other_places_of_the_story_win(gp, monkeypatch):
     import gazetteer.geoparse as geoparse_module
 
     monkeypatch.setattr(geoparse_module, "COHERENCE_WEIGHT", 0.0)
+    monkeypatch.setattr(geoparse_module, "SAME_PROVINCE_WEIGHT", 0.0)
     assert reading(gp, text, "Arlington").admin1 != "Virginia"  # population alone picks another
 
 
@@ -228,3 +229,12 @@ def test_a_dotted_state_abbreviation_is_the_state_not_a_small_town(gp):
 def test_a_state_name_is_not_read_as_the_county_of_that_name(gp):
     ms = where(gp, "Farmers in Ohio met in Wheeling. Ohio lawmakers came too.")
     assert [k for n, k, _c, _a in ms if n == "Ohio"] == ["admin1", "admin1"]
+
+
+def test_a_county_in_the_state_of_the_storys_other_towns_wins(gp, monkeypatch):
+    text = "Deputies from Douglas County joined police in Lawrence and Topeka."
+    assert reading(gp, text, "Douglas County").admin1 == "Kansas"
+    import gazetteer.geoparse as geoparse_module
+
+    monkeypatch.setattr(geoparse_module, "SAME_PROVINCE_WEIGHT", 0.0)
+    assert reading(gp, text, "Douglas County").admin1 != "Kansas"  # twelve states have one
