@@ -11,12 +11,12 @@ focus of the whole document.
 from __future__ import annotations
 
 import bisect
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .distance import distance_km
 from .index import Gazetteer
 from .normalize import normalize
 from .query import abbreviation_at, units_of
@@ -126,10 +126,7 @@ def _prefer_places_near_the_others(readings: list) -> None:
 
 
 def _km(a: Place, b: Place) -> float:
-    """Distance in km (equirectangular; close enough below a few hundred km, and only compared to them)."""
-    dy = math.radians(a.lat - b.lat)
-    dx = math.radians(a.lon - b.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
-    return 6371.0 * math.hypot(dx, dy)
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _bare_admin2(name: str, cands: list[Candidate], qualifier: str) -> bool:

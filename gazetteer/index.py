@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .build import build_index, data_version
+from .distance import distance_km
 from .errors import CorruptIndexError, IndexPermissionError
 from .imports import IMPORTS_FILE, ensure_current_keys
 from .normalize import compact, normalize, skeleton
@@ -405,10 +406,8 @@ def _units_before_small_namesakes(name: str, cands: list[Candidate]) -> list[Can
 
 
 def _near(a: Place, b: Place, km: float) -> bool:
-    """Within ``km`` (an equirectangular approximation, fine at these distances)."""
-    dy = math.radians(a.lat - b.lat)
-    dx = math.radians(a.lon - b.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
-    return 6371.0 * math.hypot(dx, dy) <= km
+    """Within ``km`` of each other."""
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= km
 
 
 def _merge(places: list[Place]) -> Place:

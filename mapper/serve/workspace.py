@@ -20,7 +20,6 @@ import datetime as dt
 import getpass
 import io
 import json
-import math
 import os
 import re
 import tempfile
@@ -33,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, LimitError, MapperError
+from ..geo import distance_km
 
 OUTPUTS = ("map.html", "events.geojson", "review.csv")
 OVERRIDES = "overrides.csv"
@@ -117,12 +117,7 @@ def _num(v) -> float | int | None:
     return int(f) if f.is_integer() else f
 
 
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+km = distance_km
 
 
 @dataclass
