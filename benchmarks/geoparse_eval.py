@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from gazetteer import Gazetteer  # noqa: E402
+from gazetteer.distance import distance_km  # noqa: E402
 from gazetteer.geoparse import Geoparser  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +35,7 @@ CORPORA = ["lgl", "geowebnews", "trnews", "geovirus"]
 MAX_KM = 20039.0
 
 
-def km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+km = distance_km
 
 
 def ours(gp: Geoparser):

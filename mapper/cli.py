@@ -314,5 +314,37 @@ def gazetteer_info():
         click.echo(f"{path}: {count} records ({', '.join(f'{k} {n}' for k, n in kinds)})")
 
 
+@main.command("serve")
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+@click.option("--port", type=int, default=8765, show_default=True, help="Port to listen on (0: any free port).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind (other than localhost: reachable from other machines).",
+)
+@click.option("--title", default="Incident map", show_default=True, help="Map title.")
+@click.option("--date", "date", metavar="YYYY-MM-DD", help="Date for reports (and table rows) that carry none.")
+@click.option("--analyst", default=None, help="Name recorded with each change (default: the login name).")
+@click.option(
+    "--max-table-mb",
+    type=int,
+    default=100,
+    show_default=True,
+    help="Upload limit for one table (reports: 20 MB, as on the command line).",
+)
+def serve_cmd(folder, port, host, title, date, analyst, max_table_mb):
+    """A local review page over FOLDER: add reports and tables, see the map, settle places (overrides.csv),
+    edit events with an audit trail, export. Inputs go to FOLDER/inputs; FOLDER gets the files `mapper map`
+    writes. Prints the URL (with this run's token); Ctrl-C stops it."""
+    from .serve.app import serve
+
+    if date is not None:
+        from .reports import parse_date
+
+        parse_date(date, "--date")
+    serve(folder, host=host, port=port, title=title, date=date, who=analyst, max_table_bytes=max_table_mb * 2**20)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

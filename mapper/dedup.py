@@ -24,7 +24,7 @@ CELL = 0.1  # degrees
 
 
 def source_file(source: str) -> str:
-    return str(source).split("#row=")[0]
+    return str(source).split("#row=")[0].split("#page=")[0]
 
 
 def _missing(v) -> bool:

@@ -856,7 +856,7 @@ def _record(report: Report, d: _Draft, household_table: dict[str, float] | None)
         "household_size": hh,
         "destination": d.destination,
         "report_date": report.report_date.isoformat(),
-        "source": report.source,
+        "source": report.source_at(d.sentences[0].start),  # a.pdf#page=2 for PDF/DOCX reports
         "source_id": None,  # a report has no row ids of its own
         "source_text": " … ".join(s.text for s in d.sentences),
         "confidence": _confidence(d),

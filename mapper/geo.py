@@ -18,18 +18,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from geopy.distance import great_circle
+
+from gazetteer.distance import distance_km as distance_km  # the one distance, re-exported
 
 from .frame import is_dask
 
 ADMIN1_POLYGONS = Path(__file__).parent / "data" / "admin1.geojson.gz"
 MAP_SAMPLE = 20_000  # points drawn on the map of a dask input (the aggregates cover every event)
 HEX_DEGREES = 0.5  # hexagon size (centre to corner) of the aggregate grid, in degrees
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres (geopy's, on the mean Earth radius)."""
-    return great_circle((lat1, lon1), (lat2, lon2)).km
 
 
 @lru_cache(maxsize=1)

@@ -7,11 +7,12 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .documents import DOCUMENT_SUFFIXES, is_document, read_document
 from .errors import InputError, LimitError
 from .schema import Report
 from .walk import files_under
 
-REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".text"} | DOCUMENT_SUFFIXES  # PDF, DOCX
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 
 _DATE_LINE = re.compile(r"\A\s*(?:date|dated|report date)\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.I)
@@ -201,6 +202,9 @@ def read_report(path: str | Path, date: dt.date | str | None = None) -> Report:
         raise InputError(f"{p}: is a folder (pass the folder itself to read every report in it)") from None
     except OSError as e:
         raise InputError(f"{p}: cannot read ({e.strerror})") from None
+    if is_document(p.suffix, data):  # PDF and DOCX: documents.py
+        d = read_document(data, str(p), parse_date(date, "--date") if isinstance(date, str) else date)
+        return Report(text=d.text, report_date=d.date, source=str(p), pages=d.pages)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{p}: binary file, not a text report")
     return parse_report(decode(data, str(p)), source=str(p), date=date)

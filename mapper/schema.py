@@ -203,3 +203,9 @@ class Report:
     text: str
     report_date: dt.date
     source: str
+    pages: tuple[tuple[int, int], ...] = ()  # PDF/DOCX: (character offset, page number) where each page starts
+
+    def source_at(self, offset: int) -> str:
+        """The source, naming the page of the character at ``offset`` when the report has pages (``a.pdf#page=2``)."""
+        page = next((no for start, no in reversed(self.pages) if start <= offset), None)
+        return self.source if page is None else f"{self.source}#page={page}"

@@ -51,6 +51,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
             "mapper.walk",
             "mapper.inputs",
             "mapper.reports",
+            "mapper.documents",
             "mapper.tables",
             "mapper.export",
             "mapper.geoparquet",
@@ -62,6 +63,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
         ),
     ),
     ("jobs", "whole jobs over files, on pandas or dask", ("mapper.pipeline", "mapper.scale")),
+    ("app", "the local review server over the jobs", ("mapper.serve", "mapper.serve.*")),
     ("cli", "the command line and the package's lazy API: parse, one library call, print", ("mapper.cli", "mapper")),
 ]
 

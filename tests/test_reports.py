@@ -6,8 +6,6 @@ import pytest
 
 from mapper.errors import InputError
 from mapper.reports import parse_report, read_report, read_reports
-from mapper.text import sentences
-from mapper.timex import resolve
 
 
 def test_date_prefix_on_the_first_line():
@@ -58,36 +56,3 @@ def test_bom_and_crlf(tmp_path):
     f.write_bytes("\ufeffdate 2020-01-01\r\nShelling in Aleppo.\r\n".encode("utf-8"))
     r = read_report(f)
     assert r.report_date == dt.date(2020, 1, 1) and r.text == "Shelling in Aleppo."
-
-
-def test_sentences_keep_offsets_and_abbreviations():
-    text = "Gen. Smith said the U.S. strikes hit Kabul. Fighting continues\nAround 1,500 families fled."
-    ss = sentences(text)
-    assert [s.text for s in ss] == [
-        "Gen. Smith said the U.S. strikes hit Kabul.",
-        "Fighting continues",
-        "Around 1,500 families fled.",
-    ]
-    assert all(text[s.start : s.end] == s.text for s in ss)
-    assert ss[1].heading and not ss[0].heading
-
-
-@pytest.mark.parametrize(
-    "phrase,expected,prec",
-    [
-        ("yesterday", "2020-10-11", 1),
-        ("on Monday", "2020-10-12", 1),
-        ("on Saturday", "2020-10-10", 1),
-        ("over the past couple days", "2020-10-11", 2),
-        ("in the last 24 hours", "2020-10-12", 2),
-        ("since Friday", "2020-10-09", 2),
-        ("last week", "2020-10-09", 2),
-        ("on 3 October", "2020-10-03", 1),
-        ("on October 3", "2020-10-03", 1),
-        ("earlier this month", "2020-10-01", 3),
-        ("nothing about time", "2020-10-12", 2),
-    ],
-)
-def test_relative_dates(phrase, expected, prec):
-    d, p, _ = resolve(f"Clashes broke out {phrase}.", dt.date(2020, 10, 12))
-    assert (d.isoformat(), p) == (expected, prec)

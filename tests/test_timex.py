@@ -53,3 +53,24 @@ def test_cli_extract_of_a_report_dated_9999_12_31(tmp_path):
     r = CliRunner().invoke(main, ["extract", str(report), "-o", str(tmp_path / "e.geojson")])
     assert r.exit_code == 0, r.output
     assert "9999-12-27" in (tmp_path / "e.geojson").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "phrase,expected,prec",
+    [
+        ("yesterday", "2020-10-11", 1),
+        ("on Monday", "2020-10-12", 1),
+        ("on Saturday", "2020-10-10", 1),
+        ("over the past couple days", "2020-10-11", 2),
+        ("in the last 24 hours", "2020-10-12", 2),
+        ("since Friday", "2020-10-09", 2),
+        ("last week", "2020-10-09", 2),
+        ("on 3 October", "2020-10-03", 1),
+        ("on October 3", "2020-10-03", 1),
+        ("earlier this month", "2020-10-01", 3),
+        ("nothing about time", "2020-10-12", 2),
+    ],
+)
+def test_relative_dates(phrase, expected, prec):
+    d, p, _ = resolve(f"Clashes broke out {phrase}.", dt.date(2020, 10, 12))
+    assert (d.isoformat(), p) == (expected, prec)
