@@ -23,8 +23,9 @@ from .imports import IMPORTS_FILE, ensure_current_keys
 from .normalize import compact, normalize, skeleton
 from .overrides import Overrides
 from .query import search_qualified
-from .records import ADMIN1, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
+from .records import ADMIN1, ADMIN2, CONTINENT, COUNTRY, PLACE, REGION, Candidate, Place
 from .store import BUILD_HINT, IMPORTS_HINT, is_damage, open_error, remove_stale_copies
+from .words import QUALIFIERS_ADMIN1, QUALIFIERS_ADMIN2
 
 TIER_WEIGHT = {"n": 1.0, "c": 0.95, "s": 0.75}
 TIER_NAME = {"n": "name", "c": "compact", "s": "skeleton"}
@@ -303,7 +304,38 @@ class Gazetteer:
             out.append(Candidate(p, min(1.0, w * (0.55 + 0.45 * prior(p))), tier_name))
         out = _units_before_small_namesakes(name, out)
         out.sort(key=lambda c: (-c.score, -c.place.population, c.place.place_id))
+        if not out:
+            return self._search_unit_phrase(name, countries, kinds, limit, fuzzy)
         return out[:limit]
+
+    def _search_unit_phrase(
+        self, name: str, countries: set[str], kinds: set[str], limit: int, fuzzy: bool
+    ) -> list[Candidate]:
+        """ "Hodeidah governorate", "Nad Ali district": a name the index does not hold as written, whose last
+        word names a kind of unit, is that unit of the rest's name; failing that, the unit of that level in
+        which the town of that name lies (units are often named after their seat), ``matched`` = "seat"."""
+        head, _, word = name.strip().rpartition(" ")
+        level = ADMIN1 if word.lower() in QUALIFIERS_ADMIN1 else ADMIN2 if word.lower() in QUALIFIERS_ADMIN2 else ""
+        if not head or not level or (kinds and level not in kinds):
+            return []
+        cc = countries or None
+        units = self.search(head, country=cc, kind=level, limit=limit, fuzzy=fuzzy)
+        if units:
+            return units
+        seats = self.search(head, country=cc, kind=PLACE, limit=1, fuzzy=fuzzy)
+        if not seats:
+            return []
+        seat = seats[0].place
+        unit = self.admin1_of(seat) if level == ADMIN1 else self._admin2_of(seat)
+        return [Candidate(unit, seats[0].score * 0.9, "seat")] if unit is not None else []
+
+    def _admin2_of(self, place: Place) -> Place | None:
+        if not place.admin2:
+            return None
+        for c in self.search(place.admin2, country=place.country_code, kind=ADMIN2, limit=5, fuzzy=False):
+            if c.place.admin1_code == place.admin1_code:
+                return c.place
+        return None
 
     def geocode(self, name: str, country: str | Iterable[str] | None = None) -> Candidate | None:
         """The best record for a name, or None."""

@@ -100,3 +100,13 @@ def test_title_followed_by_a_full_stop_does_not_hang(geoparser):
     # found by the LGL evaluation: "Capt. Steve Juge" (". " between title and name) looped forever
     found = geoparser.parse("Capt. Steve Juge, with the Pointe Coupee Sheriff's Office, said so. Gen. Miller agreed.")
     assert "Steve" not in {m.name for m in found} and "Miller" not in {m.name for m in found}
+
+
+def test_a_unit_word_after_a_name_asks_for_that_unit(gazetteer):
+    # the index holds "Al Hudaydah" as the governorate and "Hodeidah" as the city: the unit word decides
+    (gov,) = gazetteer.search("Hodeidah governorate", limit=1)
+    assert gov.place.kind == "admin1" and gov.place.country_code == "YE"
+    (district,) = gazetteer.search("Nad Ali district", limit=1)
+    assert district.place.kind == "admin2" and district.place.admin1 == "Helmand"
+    assert gazetteer.search("Helmand province", limit=1)[0].place.kind == "admin1"
+    assert gazetteer.search("Xyzzyville province") == []
