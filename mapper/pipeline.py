@@ -191,10 +191,11 @@ def _events(files: InputFiles, options: ReadOptions, on_note: Note | None, dask:
     gp = geoparser_for(overrides)
     records: list[dict] = []
     for path in files.reports:
-        r = _labelled(read_report(path, date=date))
+        given = read_report(path, date=date)
+        r = _labelled(given)
         found = extract(r, gp, options.household_table, time_budget=options.time_budget)
         if not found and on_note is not None:
-            on_note(f"{r.source}: no events: {why_no_events(r)}")
+            on_note(f"{given.source}: no events: {why_no_events(r)}")  # the path as the user gave it
         records.extend(found)
     c = options.columns
     # tables stay columnar: one frame per table, report records as one more frame
