@@ -16,6 +16,7 @@ from ..schema import CATEGORIES
 from . import layers as ml
 from .elements import (
     CATEGORY_STYLE,
+    PANEL_PADDING,
     DateFilter,
     EventClusters,
     EventLayer,
@@ -244,7 +245,10 @@ def make_map(
     if len(gdf) > 1:
         # the first view keeps the events clear of the summary (top left) and the legend and date filter
         m.fit_bounds(
-            [[miny, minx], [maxy, maxx]], padding_top_left=(50, 130), padding_bottom_right=(50, 210), max_zoom=8
+            [[miny, minx], [maxy, maxx]],
+            padding_top_left=PANEL_PADDING[0],
+            padding_bottom_right=PANEL_PADDING[1],
+            max_zoom=8,
         )
     return m
 

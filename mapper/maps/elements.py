@@ -30,6 +30,9 @@ CATEGORY_STYLE: dict[str, tuple[str, str]] = {
     "other": ("#7f7f7f", "Other"),
 }
 # radius in metres of the uncertainty circle by geo_precision
+# (top left, bottom right) padding in px that keeps events clear of the summary (top left), the legend and
+# the date filter (bottom): the first view and every cluster zoom use it
+PANEL_PADDING: tuple[tuple[int, int], tuple[int, int]] = ((50, 130), (50, 210))
 UNCERTAINTY_M = {2: 10_000, 3: 60_000}
 
 
@@ -106,7 +109,12 @@ var {{ this.get_name() }} = new L.IncidentClusters({{ this.options|tojavascript 
     def __init__(self, categories: Sequence[str]):
         super().__init__()
         self._name = "EventClusters"
-        self.options = {"categories": {c: list(CATEGORY_STYLE[c]) for c in categories}}
+        self.options = {
+            "categories": {c: list(CATEGORY_STYLE[c]) for c in categories},
+            # a cluster opened by a click is zoomed to clear of the panels, as the first view is
+            "paddingTopLeft": list(PANEL_PADDING[0]),
+            "paddingBottomRight": list(PANEL_PADDING[1]),
+        }
 
 
 class EventLayer(JSCSSMixin, Layer):
@@ -317,4 +325,9 @@ var {{ this.get_name() }} = new L.IncidentSummary({{ this.get_name()|tojavascrip
         self.title = title
         self.figures = figures
         self.review = review
-        self.options = {"categories": {c: list(CATEGORY_STYLE[c]) for c in categories}}
+        self.options = {
+            "categories": {c: list(CATEGORY_STYLE[c]) for c in categories},
+            # a cluster opened by a click is zoomed to clear of the panels, as the first view is
+            "paddingTopLeft": list(PANEL_PADDING[0]),
+            "paddingBottomRight": list(PANEL_PADDING[1]),
+        }

@@ -19,6 +19,28 @@ L.IncidentClusters = L.MarkerClusterGroup.extend({
     onAdd: function (map) {
         L.IncidentEvents.sizePanes(map);
         L.MarkerClusterGroup.prototype.onAdd.call(this, map);
+        // a click on a cluster zooms to its events clear of the panels (the plugin's own zoom ignores them,
+        // so on a small screen the events could land under the date filter); where zooming cannot split the
+        // cluster any further, its events spread out around it
+        this.off('clusterclick', this._zoomOrSpiderfy, this);
+        this.on('clusterclick', this._openCluster, this);
+    },
+
+    onRemove: function (map) {
+        this.off('clusterclick', this._openCluster, this);
+        L.MarkerClusterGroup.prototype.onRemove.call(this, map);
+    },
+
+    _openCluster: function (e) {
+        var cluster = e.layer, map = this._map, bounds = cluster.getBounds();
+        var padding = {paddingTopLeft: this.options.paddingTopLeft, paddingBottomRight: this.options.paddingBottomRight};
+        var zoom = map.getBoundsZoom(bounds, false, L.point(padding.paddingTopLeft).add(padding.paddingBottomRight));
+        var oneSpot = bounds.getNorthEast().equals(bounds.getSouthWest());
+        if (oneSpot || zoom <= map.getZoom() || map.getZoom() >= map.getMaxZoom()) {
+            cluster.spiderfy();
+        } else {
+            map.fitBounds(bounds, padding);
+        }
     },
 
     donut: function (cluster) {
