@@ -350,7 +350,7 @@ def test_review_loop(tmp_path):
     assert [x["action"] for x in _rows(folder / "changes.csv")][-3:] == ["undo", "undo", "undo"]
 
 
-def test_pick_replaces_an_earlier_row_for_the_name_and_undo_restores_it(tmp_path):
+def test_pick_settles_its_mention_keeps_name_rows_and_replaces_its_own_earlier_row(tmp_path):
     folder = tmp_path.resolve()
     (folder / "inputs").mkdir()
     (folder / "inputs" / "palma.html").write_bytes((EXAMPLES / "mozambique-palma-2021-03-29.html").read_bytes())
@@ -359,10 +359,22 @@ def test_pick_replaces_an_earlier_row_for_the_name_and_undo_restores_it(tmp_path
     c = _client(folder)
     s = c.get("/api/state", headers=H).json()
     ev = s["events"][0]
-    r = c.post("/api/place", json={"event_id": ev["event_id"], "name": "Palma", "lat": -10.78, "lon": 40.47}, headers=H)
+    mine = {"event_id": ev["event_id"], "name": "Palma"}
+    # the analyst's name-wide rows stay; the pick adds a row for this event's mention only
+    r = c.post("/api/place", json={**mine, "lat": -10.78, "lon": 40.47}, headers=H)
     assert r.status_code == 200, r.text
     rows = _rows(folder / "overrides.csv")
-    assert [(x["name"], x["lat"], x["note"]) for x in rows] == [("Pemba", "-12.97", ""), ("Palma", "-10.780000", "")]
+    assert [(x["name"], x["lat"], x["note"], x["event_id"]) for x in rows] == [
+        ("Palma", "-10.7", "my own row", ""),
+        ("Pemba", "-12.97", "", ""),
+        ("Palma", "-10.780000", "", ev["event_id"]),
+    ]
+    # a second pick for the same mention replaces the first; undo brings the first back
+    r = c.post("/api/place", json={**mine, "lat": -10.70, "lon": 40.50}, headers=H)
+    assert r.status_code == 200, r.text
+    assert [x["lat"] for x in _rows(folder / "overrides.csv")] == ["-10.7", "-12.97", "-10.700000"]
+    c.post("/api/undo", json={}, headers=H)
+    assert [x["lat"] for x in _rows(folder / "overrides.csv")] == ["-10.7", "-12.97", "-10.780000"]
     c.post("/api/undo", json={}, headers=H)
     rows = _rows(folder / "overrides.csv")
     assert sorted((x["name"], x["lat"], x["note"]) for x in rows) == [

@@ -444,8 +444,8 @@ class Workspace:
         who: str | None = None,
     ) -> Change:
         """Settles a review row: an overrides.csv row for the name (a gazetteer record or a point), written
-        atomically; earlier rows for the same name and country are replaced (kept in the change log, so
-        undo puts them back). Then rebuilds."""
+        atomically; an earlier row for the same mention (event id, name, country) is replaced (kept in the
+        change log, so undo puts it back). Then rebuilds."""
         from gazetteer import normalize
         from gazetteer.overrides import Overrides
 
@@ -491,9 +491,11 @@ class Workspace:
             kept: list[dict[str, str]] = []
             removed: list[dict[str, str]] = []
             for r in rows:
-                same = normalize(r.get("name") or "") == key and (r.get("country") or "").upper() in (
-                    "",
-                    row["country"],
+                # a row settles one mention (event id + name): only an earlier row for the same mention goes
+                same = (
+                    normalize(r.get("name") or "") == key
+                    and (r.get("country") or "").upper() in ("", row["country"])
+                    and (r.get("event_id") or "") == event_id
                 )
                 (removed if same else kept).append(r)
             self._write_overrides(fields, [*kept, row])
