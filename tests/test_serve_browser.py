@@ -95,6 +95,7 @@ def test_upload_pick_click_and_mapper_map_agrees(server, app_page, tmp_path):
     assert [(r["name"], r["country"], r["place_id"].startswith("geonames:")) for r in ov] == [("Idlib", "SY", True)]
     # 2. a click on the map: Qala-e Gaz (not in the gazetteer)
     qala = page.locator(".review-row", has=page.locator(".name-written", has_text="Qala-e Gaz"))
+    page.wait_for_selector("#map[data-ready]", state="attached", timeout=SLOW)  # the rebuilt map is up
     qala.locator("button.link", has_text="show").click()
     page.wait_for_timeout(800)
     qala.locator("button.pick").click()

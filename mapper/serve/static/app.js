@@ -50,7 +50,17 @@
     return api(method, path, body, raw).then(function (r) { return r.json(); });
   }
 
-  function tell(msg) { if (frame.contentWindow) { frame.contentWindow.postMessage(msg, "*"); } }
+  // messages for the map frame wait until its page says it is ready (it reloads after every rebuild):
+  // a "show" clicked while it reloads is delivered to the new page, not lost
+  var pending = [];
+  function tell(msg) {
+    if (frame.hasAttribute("data-ready") && frame.contentWindow) {
+      frame.contentWindow.postMessage(msg, "*");
+      return;
+    }
+    pending = pending.filter(function (m) { return m.type !== msg.type; });
+    pending.push(msg);
+  }
 
   /* ---- the map frame ---- */
   function reloadMap() {
@@ -66,6 +76,9 @@
       view = { lat: +d.lat, lon: +d.lon, zoom: Math.round(+d.zoom) };
     } else if (d.type === "ready") {
       frame.setAttribute("data-ready", String(state ? state.version : 0));
+      var queued = pending;
+      pending = [];
+      queued.forEach(tell);
       if (picking) { tell({ type: "pick", on: true }); }
     } else if (d.type === "click" && picking && isFinite(d.lat) && isFinite(d.lon)) {
       var row = picking;
