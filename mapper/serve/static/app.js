@@ -54,6 +54,10 @@
   // a "show" clicked while it reloads is delivered to the new page, not lost
   var pending = [];
   function tell(msg) {
+    if (msg.type === "focus") {
+      // the view a reload of the map opens at, too (a rebuild may reload the frame just after the click)
+      view = { lat: +msg.lat, lon: +msg.lon, zoom: Math.max(view ? view.zoom : 0, 9) };
+    }
     if (frame.hasAttribute("data-ready") && frame.contentWindow) {
       frame.contentWindow.postMessage(msg, "*");
       return;
