@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from mapper.extract import extract
 from mapper.frame import to_geodataframe
@@ -115,10 +116,10 @@ def test_every_overlay_toggles_and_helmand_choropleth(seed_map, open_page):
         drawn = "path, canvas, circle.im-slice, .im-place-label"  # cluster donuts lose a category's arc
         before = page.locator(drawn).count()
         box.set_checked(not box.is_checked())
-        after = page.locator(drawn).count()
-        assert after != before, f"toggling {label!r} changed nothing"
+        # markers come and go in chunks (markercluster's chunked loading): wait for the drawing to settle
+        page.wait_for_function(f"document.querySelectorAll({drawn!r}).length !== {before}", timeout=5000)
         box.set_checked(not box.is_checked())
-        assert page.locator(drawn).count() == before
+        expect(page.locator(drawn)).to_have_count(before, timeout=5000)
     # the fatalities choropleth has Helmand with the 170 killed
     helmand = page.evaluate(
         "Object.keys(window).filter(k => k.startsWith('admin_data_')).map(k => window[k])[0]"
